@@ -1,0 +1,71 @@
+# nitro-token: build, test, install.  GNU make.
+
+VERSION    = 0.1.0
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+DATADIR    ?= $(PREFIX)/share
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+BATS       ?= bats
+
+# libcurl is dlopen()ed at run time (see src/http.c): headers only at build time
+PKGS      = jansson inih nettle
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl $(PKGS))
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+CFLAGS   ?= -O2 -g
+WARNINGS  = -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes \
+            -Wmissing-prototypes -Wvla -Wno-missing-field-initializers
+HARDEN    = -fstack-protector-strong -fPIE -D_FORTIFY_SOURCE=2
+ALL_CPPFLAGS = -D_GNU_SOURCE -DVERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CPPFLAGS)
+ALL_CFLAGS   = -std=c11 $(WARNINGS) $(HARDEN) $(CFLAGS)
+ALL_LDFLAGS  = -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
+LIBS         = $(PKG_LIBS) -ldl
+
+SRCS = src/buf.c src/cache.c src/cli.c src/config.c src/http.c src/main.c src/msg.c \
+       src/output.c src/secret.c src/token.c
+OBJS = $(SRCS:.c=.o)
+# everything but main(), for test and fuzz programs
+LIB_OBJS = $(filter-out src/main.o,$(OBJS))
+
+all: nitro-token
+
+nitro-token: $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LIBS)
+
+src/%.o: src/%.c src/*.h Makefile
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+tests/quote: tests/quote.c $(LIB_OBJS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ tests/quote.c $(LIB_OBJS) $(LIBS)
+
+check: nitro-token tests/quote
+	$(BATS) $(BATS_FLAGS) tests
+
+demo: nitro-token
+	tests/demo.sh
+
+clean:
+	rm -f nitro-token nitro-token-asan tests/quote $(OBJS)
+	rm -rf build tests/fuzz/bin
+
+deps:
+	@if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
+	$$sudo apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
+		build-essential pkg-config ca-certificates libcurl4 libcurl4-openssl-dev \
+		libjansson-dev libinih-dev nettle-dev bats python3 curl jq openssl \
+		mandoc zsh fish valgrind clang libclang-rt-dev time
+
+lint:
+	clang-format --dry-run --Werror src/*.c src/*.h tests/*.c
+
+install: nitro-token
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 nitro-token $(DESTDIR)$(BINDIR)/nitro-token
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/nitro-token
+
+.PHONY: all check demo clean deps lint install uninstall

@@ -1,0 +1,332 @@
+/*
+ * The token cache.  One entry per (token URL, client ID, client secret):
+ * the file name is the hex SHA-256 of the three, each prefixed with its
+ * length, so that a rotated secret finds no entry and the secret itself is
+ * written nowhere.  Entries hold the token, its type, when it was obtained
+ * and when it expires.
+ *
+ * An exclusive flock() on a per-entry lock file is held from the check to
+ * the write, so that parallel cold runs make one request between them.  An
+ * entry is replaced by writing KEY.tmp, fsync() and rename(): a reader sees
+ * the old entry or the new one, never part of one, and since the temporary
+ * name is fixed and only written under the lock, a killed writer leaves at
+ * most one stale file per entry, which the next writer reuses.
+ *
+ * The cache is an optimisation: every failure here is a warning or a miss,
+ * never a failed run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <nettle/sha2.h>
+
+#include "cache.h"
+#include "clock.h"
+#include "msg.h"
+#include "secret.h"
+
+#define ENTRY_MAX  (TOKEN_MAX + 1024)
+#define LOCK_POLL  10 /* ms between attempts to take a busy lock */
+
+void
+cache_init(struct cache *c)
+{
+	c->dirfd = -1;
+	c->lockfd = -1;
+	c->name[0] = '\0';
+}
+
+static void
+hash_field(struct sha256_ctx *ctx, const char *s)
+{
+	unsigned char len[8];
+	size_t n = strlen(s);
+	int i;
+
+	for (i = 7; i >= 0; i--, n >>= 8)
+		len[i] = (unsigned char)(n & 0xff);
+	sha256_update(ctx, sizeof(len), len);
+	sha256_update(ctx, strlen(s), (const uint8_t *)s);
+}
+
+static void
+entry_name(char out[65], const char *url, const char *client_id, const char *secret)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct sha256_ctx ctx;
+	uint8_t d[SHA256_DIGEST_SIZE];
+	int i;
+
+	sha256_init(&ctx);
+	hash_field(&ctx, url);
+	hash_field(&ctx, client_id);
+	hash_field(&ctx, secret);
+	sha256_digest(&ctx, sizeof(d), d);
+	secret_wipe(&ctx, sizeof(ctx));
+	for (i = 0; i < SHA256_DIGEST_SIZE; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+/* mkdir -p with mode 0700 for every directory it creates */
+static int
+make_dirs(const char *dir)
+{
+	char path[PATH_MAX], *p;
+
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = path + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(path, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* the directory is ours and private, or we do not use it */
+static int
+open_dir(const char *dir)
+{
+	struct stat st;
+	int fd;
+
+	if (make_dirs(dir) != 0 ||
+	    (fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		msg_warn("cache directory '%s': %s; running without the cache", dir,
+			 strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+		msg_warn("cache directory '%s' is not private to you (needs owner uid %lu, "
+			 "mode 0700); running without the cache",
+			 dir, (unsigned long)geteuid());
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+take_lock(struct cache *c, long long deadline)
+{
+	char path[80];
+
+	snprintf(path, sizeof(path), "%s.lock", c->name);
+	c->lockfd = openat(c->dirfd, path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (c->lockfd < 0) {
+		msg_warn("cache lock '%s': %s; running without the cache", path, strerror(errno));
+		return -1;
+	}
+	while (flock(c->lockfd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			msg_warn("cache lock '%s': %s; running without the cache", path,
+				 strerror(errno));
+			return -1;
+		}
+		if (clock_ms() + LOCK_POLL >= deadline) {
+			msg_warn("cache lock '%s' still busy at the timeout; "
+				 "running without the cache", path);
+			return -1;
+		}
+		clock_sleep_ms(LOCK_POLL);
+	}
+	return 0;
+}
+
+int
+cache_open(struct cache *c, const char *dir, const char *url, const char *client_id,
+	   const char *secret, long long deadline)
+{
+	entry_name(c->name, url, client_id, secret);
+	if ((c->dirfd = open_dir(dir)) < 0 || take_lock(c, deadline) != 0) {
+		cache_release(c);
+		return CACHE_EUNUSABLE;
+	}
+	msg_debug(1, "cache: entry %s/%s", dir, c->name);
+	return CACHE_OK;
+}
+
+static int
+read_entry(struct cache *c, struct buf *b)
+{
+	struct stat st;
+	char chunk[4096];
+	ssize_t n;
+	int fd, rc = 0;
+
+	fd = openat(c->dirfd, c->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+		close(fd);
+		return -1;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || buf_append(b, chunk, (size_t)n) != BUF_OK) {
+			rc = -1;
+			break;
+		}
+	}
+	secret_wipe(chunk, sizeof(chunk));
+	close(fd);
+	return rc;
+}
+
+static long long
+get_int(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
+}
+
+int
+cache_get(struct cache *c, long min_ttl, struct token *tok)
+{
+	struct buf b = BUF_INIT(ENTRY_MAX);
+	json_t *root = NULL;
+	json_error_t jerr;
+	const char *at, *tt;
+	long long now = (long long)time(NULL), obtained, expires;
+	char why[128];
+	int rc = CACHE_MISS;
+
+	if (c->dirfd < 0)
+		return CACHE_MISS;
+	if (read_entry(c, &b) != 0) {
+		msg_debug(1, "cache: miss (no entry)");
+		goto out;
+	}
+	root = json_loadb(b.data != NULL ? b.data : "", b.len, 0, &jerr);
+	at = json_string_value(json_object_get(root, "access_token"));
+	tt = json_string_value(json_object_get(root, "token_type"));
+	obtained = get_int(root, "obtained_at");
+	expires = get_int(root, "expires_at");
+	if (at == NULL || tt == NULL || obtained <= 0 || expires <= obtained ||
+	    token_check(at, tt, why, sizeof(why)) != TOKEN_OK) {
+		msg_debug(1, "cache: miss (entry is damaged; it will be replaced)");
+		goto out;
+	}
+	if (obtained > now) {
+		msg_debug(1, "cache: miss (entry obtained in the future: the clock went back)");
+		goto out;
+	}
+	if (now - obtained >= CACHE_MAX_AGE) {
+		msg_debug(1, "cache: miss (entry is older than %d s)", CACHE_MAX_AGE);
+		goto out;
+	}
+	if (expires - now < min_ttl) {
+		msg_debug(1, "cache: miss (token valid for %lld s, less than --min-ttl %ld)",
+			  expires - now, min_ttl);
+		goto out;
+	}
+	memset(tok, 0, sizeof(*tok));
+	tok->access_token = strdup(at);
+	tok->token_type = strdup(tt);
+	if (tok->access_token == NULL || tok->token_type == NULL) {
+		token_release(tok);
+		goto out;
+	}
+	tok->obtained_at = obtained;
+	tok->expires_at = expires;
+	tok->expires_in = expires - now;
+	tok->cached = 1;
+	msg_debug(1, "cache: hit (token valid for %lld s)", tok->expires_in);
+	rc = CACHE_OK;
+out:
+	json_decref(root);
+	buf_release(&b);
+	return rc;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+cache_put(struct cache *c, const struct token *tok)
+{
+	char tmp[80], *s = NULL;
+	json_t *o;
+	int fd = -1, rc = -1;
+
+	if (c->dirfd < 0)
+		return CACHE_EUNUSABLE;
+	if (tok->expires_at <= 0) {
+		msg_debug(1, "cache: not storing a token whose lifetime is unknown");
+		return CACHE_OK;
+	}
+	o = json_pack("{s:i, s:s, s:s, s:I, s:I}", "version", 1, "access_token",
+		      tok->access_token, "token_type", tok->token_type, "obtained_at",
+		      (json_int_t)tok->obtained_at, "expires_at", (json_int_t)tok->expires_at);
+	if (o != NULL)
+		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", c->name);
+	if (s == NULL)
+		goto out;
+	fd = openat(c->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0 || write_all(fd, s, strlen(s)) != 0 ||
+	    fsync(fd) != 0)
+		goto out;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto out;
+	}
+	fd = -1;
+	if (renameat(c->dirfd, tmp, c->dirfd, c->name) != 0)
+		goto out;
+	fsync(c->dirfd);
+	msg_debug(1, "cache: stored the token");
+	rc = 0;
+out:
+	if (rc != 0) {
+		msg_warn("cache entry '%s': cannot write: %s", c->name, strerror(errno));
+		unlinkat(c->dirfd, tmp, 0);
+	}
+	if (fd >= 0)
+		close(fd);
+	secret_json_free(s);
+	return rc == 0 ? CACHE_OK : CACHE_EUNUSABLE;
+}
+
+void
+cache_release(struct cache *c)
+{
+	if (c->lockfd >= 0)
+		close(c->lockfd); /* drops the flock */
+	if (c->dirfd >= 0)
+		close(c->dirfd);
+	c->lockfd = c->dirfd = -1;
+}

@@ -1,0 +1,27 @@
+/*
+ * The token cache: where it lives, the key of an entry, the lock that makes
+ * parallel runs share one fetch, and the atomic replacement of an entry.
+ */
+#ifndef NITRO_CACHE_H
+#define NITRO_CACHE_H
+
+#include "token.h"
+
+#define CACHE_MAX_AGE 86400 /* no entry is reused longer than this */
+
+struct cache {
+	int dirfd;  /* -1 when the cache is not in use */
+	int lockfd; /* holds the entry's exclusive lock while >= 0 */
+	char name[65]; /* hex SHA-256 of the entry's key */
+};
+
+enum cache_status { CACHE_OK = 0, CACHE_MISS, CACHE_EUNUSABLE };
+
+void cache_init(struct cache *c);
+int cache_open(struct cache *c, const char *dir, const char *url, const char *client_id,
+	       const char *secret, long long deadline);
+int cache_get(struct cache *c, long min_ttl, struct token *tok);
+int cache_put(struct cache *c, const struct token *tok);
+void cache_release(struct cache *c);
+
+#endif

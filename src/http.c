@@ -1,0 +1,431 @@
+/*
+ * The token request over HTTP(S), and the only file that includes
+ * <curl/curl.h>.
+ *
+ * libcurl is loaded with dlopen() on first use rather than linked: linking
+ * it pulls some thirty shared libraries (TLS, IDN, compression, ...) into
+ * every start of the process, which would triple the cost of a cache hit,
+ * the call most scripts make.  The dependency is still declared in the ELF
+ * .note.dlopen section (the systemd/FDO convention) so packaging tools can
+ * see it, and a missing libcurl is a clear error, not a crash.
+ *
+ * Policy lives here too: only http and https, no redirects (they would
+ * replay the secret elsewhere), certificates always verified, TLS 1.2 at
+ * least, a body cap enforced while receiving, and retries with full-jitter
+ * backoff only for failures that a retry can cure.
+ */
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "clock.h"
+#include "http.h"
+#include "msg.h"
+
+#define LIBCURL_SONAME "libcurl.so.4"
+
+#define ELF_NOTE_DLOPEN_VENDOR "FDO"
+#define ELF_NOTE_DLOPEN_TYPE   UINT32_C(0x407c0c0a)
+#define DLOPEN_JSON                                                                          \
+	"[{\"feature\":\"http\",\"description\":\"token requests over HTTPS\","              \
+	"\"priority\":\"required\",\"soname\":[\"" LIBCURL_SONAME "\"]}]"
+
+__attribute__((used, section(".note.dlopen"))) _Alignas(uint32_t) static const struct {
+	struct {
+		uint32_t n_namesz, n_descsz, n_type;
+	} nhdr;
+	char name[sizeof(ELF_NOTE_DLOPEN_VENDOR)];
+	_Alignas(uint32_t) char json[sizeof(DLOPEN_JSON)];
+} dlopen_note = {
+	{ sizeof(ELF_NOTE_DLOPEN_VENDOR), sizeof(DLOPEN_JSON), ELF_NOTE_DLOPEN_TYPE },
+	ELF_NOTE_DLOPEN_VENDOR,
+	DLOPEN_JSON,
+};
+
+/* the libcurl functions we use, resolved by name */
+static struct {
+	CURLcode (*global_init)(long);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_perform)(CURL *);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void (*easy_cleanup)(CURL *);
+	const char *(*easy_strerror)(CURLcode);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+	char *(*version)(void);
+} lc;
+
+static int
+load_libcurl(char *why, size_t whysz)
+{
+	static const char *const names[] = {
+		"curl_global_init",   "curl_easy_init",      "curl_easy_setopt",
+		"curl_easy_perform",  "curl_easy_getinfo",   "curl_easy_cleanup",
+		"curl_easy_strerror", "curl_slist_append",   "curl_slist_free_all",
+		"curl_version",
+	};
+	void **slots = (void **)&lc;
+	static void *handle;
+	size_t i;
+
+	if (handle != NULL)
+		return 0;
+	if ((handle = dlopen(LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		snprintf(why, whysz, "cannot load %s: %s", LIBCURL_SONAME, dlerror());
+		return -1;
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if ((slots[i] = dlsym(handle, names[i])) == NULL) {
+			snprintf(why, whysz, "cannot load %s: %s", LIBCURL_SONAME, dlerror());
+			dlclose(handle);
+			handle = NULL;
+			return -1;
+		}
+	}
+	if (lc.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(why, whysz, "cannot initialise libcurl");
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+http_version(char *why, size_t whysz)
+{
+	return load_libcurl(why, whysz) == 0 ? lc.version() : NULL;
+}
+
+/* state shared with libcurl's callbacks during one attempt */
+struct attempt {
+	struct http_response *res;
+	long long retry_after; /* seconds, -1 when absent */
+	int too_big;
+};
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *user)
+{
+	struct attempt *a = user;
+
+	(void)size; /* always 1 */
+	/* the cap holds for chunked bodies too, unlike CURLOPT_MAXFILESIZE */
+	if (buf_append(&a->res->body, p, n) != BUF_OK) {
+		a->too_big = 1;
+		return 0;
+	}
+	return n;
+}
+
+static int
+header_is(const char *line, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+
+	return len > n && line[n] == ':' && strncasecmp(line, name, n) == 0;
+}
+
+/* the value of a header line, without leading blanks and trailing CR LF */
+static void
+header_value(const char *line, size_t len, const char **v, size_t *vlen)
+{
+	const char *p = (const char *)memchr(line, ':', len) + 1, *end = line + len;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	while (end > p && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	*v = p;
+	*vlen = (size_t)(end - p);
+}
+
+static size_t
+on_header(char *line, size_t size, size_t n, void *user)
+{
+	struct attempt *a = user;
+	const char *v;
+	size_t vlen;
+	char tmp[64];
+
+	(void)size;
+	if (n >= 5 && memcmp(line, "HTTP/", 5) == 0) {
+		/* a new response (after a 1xx, say): forget the last one's headers */
+		a->res->content_type[0] = '\0';
+		a->retry_after = -1;
+	} else if (header_is(line, n, "Content-Type")) {
+		header_value(line, n, &v, &vlen);
+		msg_sanitize(a->res->content_type, sizeof(a->res->content_type), v, vlen);
+	} else if (header_is(line, n, "Retry-After")) {
+		header_value(line, n, &v, &vlen);
+		if (vlen < sizeof(tmp)) {
+			memcpy(tmp, v, vlen);
+			tmp[vlen] = '\0';
+			a->retry_after = http_retry_after(tmp, time(NULL));
+		}
+	}
+	return n;
+}
+
+/* -vv: headers both ways, with credentials redacted; never a body */
+static int
+on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *user)
+{
+	static const char *const secret_headers[] = {
+		"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", NULL,
+	};
+	const char *prefix, *line, *end = data + size, *nl;
+	char clean[512];
+	size_t len;
+	int i, redacted;
+
+	(void)h;
+	(void)user;
+	switch (type) {
+	case CURLINFO_TEXT: prefix = "* "; break;
+	case CURLINFO_HEADER_OUT: prefix = "> "; break;
+	case CURLINFO_HEADER_IN: prefix = "< "; break;
+	default: return 0;
+	}
+	for (line = data; line < end; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(end - line));
+		if (nl == NULL)
+			nl = end;
+		len = (size_t)(nl - line);
+		if (len > 0 && line[len - 1] == '\r')
+			len--;
+		redacted = 0;
+		for (i = 0; secret_headers[i] != NULL; i++) {
+			if (header_is(line, len, secret_headers[i])) {
+				len = strlen(secret_headers[i]) + 1;
+				redacted = 1;
+			}
+		}
+		if (len == 0)
+			continue;
+		msg_sanitize(clean, sizeof(clean), line, len);
+		msg_debug(2, "%s%s%s", prefix, clean, redacted ? " [redacted]" : "");
+		if (nl == end)
+			break;
+	}
+	return 0;
+}
+
+static int
+retryable_status(long status)
+{
+	switch (status) {
+	case 408: case 429: case 500: case 502: case 503: case 504:
+		return 1;
+	}
+	return 0;
+}
+
+static int
+retryable_error(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* full jitter: uniform in [0, min(8 s, 0.5 s * 2^(attempt-1))] */
+static long long
+backoff_ms(int attempt)
+{
+	static unsigned int seed;
+	long long ceiling = 500LL << (attempt > 5 ? 4 : attempt - 1);
+
+	if (seed == 0)
+		seed = (unsigned int)(clock_ms() ^ (getpid() << 16));
+	if (ceiling > 8000)
+		ceiling = 8000;
+	return (long long)(rand_r(&seed) % (ceiling + 1));
+}
+
+static CURL *
+make_handle(const struct http_options *opt, const struct buf *body, struct curl_slist *hdrs,
+	    struct attempt *a, char *errbuf)
+{
+	CURL *h;
+	int ok;
+
+	if ((h = lc.easy_init()) == NULL)
+		return NULL;
+	ok = lc.easy_setopt(h, CURLOPT_URL, opt->url) == CURLE_OK &&
+	     lc.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
+	     lc.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
+	     lc.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
+	     lc.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
+	     lc.easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2) == CURLE_OK &&
+	     lc.easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+	     lc.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) == CURLE_OK &&
+	     lc.easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)body->len) == CURLE_OK &&
+	     lc.easy_setopt(h, CURLOPT_POSTFIELDS, body->data) == CURLE_OK &&
+	     lc.easy_setopt(h, CURLOPT_MAXFILESIZE, (long)HTTP_BODY_MAX) == CURLE_OK &&
+	     lc.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
+	     lc.easy_setopt(h, CURLOPT_WRITEDATA, a) == CURLE_OK &&
+	     lc.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK &&
+	     lc.easy_setopt(h, CURLOPT_HEADERDATA, a) == CURLE_OK &&
+	     lc.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf) == CURLE_OK;
+	if (ok && opt->cacert != NULL)
+		ok = lc.easy_setopt(h, CURLOPT_CAINFO, opt->cacert) == CURLE_OK;
+	if (ok && opt->capath != NULL)
+		ok = lc.easy_setopt(h, CURLOPT_CAPATH, opt->capath) == CURLE_OK;
+	if (ok && msg_level >= 2)
+		ok = lc.easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug) == CURLE_OK &&
+		     lc.easy_setopt(h, CURLOPT_VERBOSE, 1L) == CURLE_OK;
+	if (!ok) {
+		lc.easy_cleanup(h);
+		return NULL;
+	}
+	return h;
+}
+
+int
+http_post(const struct http_options *opt, const struct buf *body, struct http_response *res,
+	  char *why, size_t whysz)
+{
+	static const char *const headers[] = {
+		"Content-Type: application/json",
+		"Accept: application/json",
+		"User-Agent: " PROGNAME "/" VERSION,
+		"Expect:",
+	};
+	char errbuf[CURL_ERROR_SIZE];
+	struct curl_slist *hdrs = NULL, *tmp;
+	struct attempt a;
+	CURL *h = NULL;
+	CURLcode rc;
+	long long left, wait, started;
+	int status = HTTP_ENOMEM;
+	size_t i;
+
+	memset(res, 0, sizeof(*res));
+	res->body.cap = HTTP_BODY_MAX;
+	if (load_libcurl(why, whysz) != 0)
+		return HTTP_ELIB;
+	for (i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
+		if ((tmp = lc.slist_append(hdrs, headers[i])) == NULL)
+			goto out;
+		hdrs = tmp;
+	}
+	memset(&a, 0, sizeof(a));
+	a.res = res;
+	if ((h = make_handle(opt, body, hdrs, &a, errbuf)) == NULL)
+		goto out;
+
+	for (res->attempts = 1;; res->attempts++) {
+		left = opt->deadline - clock_ms();
+		if (left <= 0) {
+			snprintf(why, whysz, "timed out");
+			status = HTTP_ENET;
+			goto out;
+		}
+		buf_release(&res->body);
+		res->status = 0;
+		a.too_big = 0;
+		a.retry_after = -1;
+		errbuf[0] = '\0';
+		lc.easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left);
+		lc.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+			       (long)(opt->connect_timeout * 1000 < left ? opt->connect_timeout * 1000
+									 : left));
+		msg_debug(1, "attempt %d: POST %s", res->attempts, opt->url);
+		started = clock_ms();
+		res->sent_at = (long long)time(NULL);
+		rc = lc.easy_perform(h);
+		if (rc == CURLE_OK)
+			lc.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->status);
+		msg_debug(1, "attempt %d: %s after %lld ms", res->attempts,
+			  rc == CURLE_OK ? "answered" : lc.easy_strerror(rc), clock_ms() - started);
+
+		if (a.too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+			snprintf(why, whysz, "response body is larger than %d KiB",
+				 HTTP_BODY_MAX / 1024);
+			status = HTTP_ETOOBIG;
+			goto out;
+		}
+		if (rc == CURLE_OK && !retryable_status(res->status)) {
+			status = HTTP_OK;
+			goto out;
+		}
+		if (rc == CURLE_OK) {
+			msg_debug(1, "attempt %d: HTTP %ld", res->attempts, res->status);
+			status = HTTP_OK;
+		} else {
+			snprintf(why, whysz, "%s", errbuf[0] ? errbuf : lc.easy_strerror(rc));
+			status = HTTP_ENET;
+			if (!retryable_error(rc))
+				goto out;
+		}
+		if (res->attempts > opt->retries)
+			goto out;
+		wait = rc == CURLE_OK && a.retry_after >= 0 ? a.retry_after * 1000
+							    : backoff_ms(res->attempts);
+		if (clock_ms() + wait >= opt->deadline) {
+			msg_debug(1, "no retry: waiting %lld ms would pass the timeout", wait);
+			goto out;
+		}
+		msg_debug(1, "retrying in %lld ms", wait);
+		clock_sleep_ms(wait);
+	}
+out:
+	if (h != NULL)
+		lc.easy_cleanup(h);
+	lc.slist_free_all(hdrs);
+	if (status == HTTP_ENOMEM)
+		snprintf(why, whysz, "out of memory");
+	return status;
+}
+
+void
+http_response_release(struct http_response *res)
+{
+	if (res != NULL)
+		buf_release(&res->body);
+}
+
+/*
+ * Retry-After is either delta-seconds or an HTTP date (RFC 9110 10.2.3).
+ * Returns the seconds to wait, or -1 when the value is neither.
+ */
+long long
+http_retry_after(const char *value, time_t now)
+{
+	struct tm tm;
+	const char *end;
+	long long secs = 0;
+	time_t t;
+
+	if (*value >= '0' && *value <= '9') {
+		for (; *value >= '0' && *value <= '9'; value++) {
+			if (secs > (LLONG_MAX - 9) / 10)
+				return -1;
+			secs = secs * 10 + (*value - '0');
+		}
+		return *value == '\0' ? secs : -1;
+	}
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(value, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return -1;
+	return t > now ? (long long)(t - now) : 0;
+}

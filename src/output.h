@@ -1,0 +1,33 @@
+/*
+ * Output formats and their quoting, and the environment handed to a
+ * command in exec mode.
+ */
+#ifndef NITRO_OUTPUT_H
+#define NITRO_OUTPUT_H
+
+#include "buf.h"
+#include "token.h"
+
+enum format {
+	FMT_TOKEN,
+	FMT_JSON,
+	FMT_EXPORT,
+	FMT_FISH,
+	FMT_POWERSHELL,
+	FMT_DOTENV,
+	FMT_HEADER,
+	FMT_CURL,
+};
+
+enum quote_style { QUOTE_SH, QUOTE_FISH, QUOTE_POWERSHELL, QUOTE_DOTENV, QUOTE_CURL };
+
+/* the format names, in enum order, for --help, errors and completions */
+extern const char *const output_format_names[];
+
+int output_format_parse(const char *name, enum format *fmt);
+int output_quote(enum quote_style style, const char *s, struct buf *out);
+int output_render(enum format fmt, const struct token *tok, struct buf *out);
+int output_write(const struct buf *out);
+int output_exec_env(const struct token *tok);
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * Secret handling: reading a client secret from a file or standard input,
+ * wiping memory, scrubbing argv and keeping secrets out of core dumps.
+ */
+#ifndef NITRO_SECRET_H
+#define NITRO_SECRET_H
+
+#include <stddef.h>
+
+/* the longest client secret accepted from any source */
+#define SECRET_MAX 4096
+
+enum secret_status { SECRET_OK = 0, SECRET_EIO, SECRET_EEMPTY, SECRET_ETOOBIG, SECRET_ENOMEM };
+
+void secret_harden(void);
+void secret_use_wiping_json_allocator(void);
+void secret_json_free(void *p);
+void secret_wipe(void *p, size_t n);
+void secret_free(char *s);
+int secret_read_file(const char *path, char **out, size_t *outlen);
+
+#endif

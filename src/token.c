@@ -1,0 +1,197 @@
+/*
+ * The token exchange on the wire, with jansson.  The request body is built
+ * by jansson so that any byte of the credentials is escaped correctly.  The
+ * response must be one of the two 200 shapes of the API contract
+ * (AuthTokenResponse with camelCase names, OAuth2TokenResponse with RFC 6749
+ * names); a body that names a field both ways with different values is
+ * ambiguous and refused.  A token is checked against RFC 6750's b64token
+ * before anything may print it, which is what makes our shell output safe.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "msg.h"
+#include "secret.h"
+#include "token.h"
+
+int
+token_request_body(const char *client_id, const char *secret, struct buf *out)
+{
+	json_t *o, *id, *sec;
+	char *s;
+	int rc;
+
+	id = json_string(client_id);
+	sec = json_string(secret);
+	if (id == NULL || sec == NULL) {
+		json_decref(id);
+		json_decref(sec);
+		return TOKEN_EINVALID; /* not UTF-8 */
+	}
+	/* "o" steals both references */
+	if ((o = json_pack("{s:o, s:o}", "clientID", id, "clientSecret", sec)) == NULL)
+		return TOKEN_ENOMEM;
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (s == NULL)
+		return TOKEN_ENOMEM;
+	rc = buf_puts(out, s) == BUF_OK ? TOKEN_OK : TOKEN_ENOMEM;
+	secret_json_free(s);
+	return rc;
+}
+
+int
+token_check(const char *access_token, const char *token_type, char *why, size_t whysz)
+{
+	size_t n, i;
+
+	n = strlen(access_token);
+	if (n == 0) {
+		snprintf(why, whysz, "access token is empty");
+		return TOKEN_EINVALID;
+	}
+	if (n > TOKEN_MAX) {
+		snprintf(why, whysz, "access token is longer than %d bytes", TOKEN_MAX);
+		return TOKEN_EINVALID;
+	}
+	/* b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
+	i = strspn(access_token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				 "0123456789-._~+/");
+	if (i == 0 || strspn(access_token + i, "=") != n - i) {
+		snprintf(why, whysz, "access token is not an RFC 6750 b64token");
+		return TOKEN_EINVALID;
+	}
+	n = strlen(token_type);
+	if (n == 0 || n > TOKEN_TYPE_MAX) {
+		snprintf(why, whysz, "token type is empty or longer than %d bytes", TOKEN_TYPE_MAX);
+		return TOKEN_EINVALID;
+	}
+	for (i = 0; i < n; i++) {
+		if (token_type[i] <= 0x20 || token_type[i] >= 0x7f) {
+			snprintf(why, whysz, "token type has a space or a non-printable character");
+			return TOKEN_EINVALID;
+		}
+	}
+	return TOKEN_OK;
+}
+
+/*
+ * Find a field that either response shape may carry.  Borrowed reference;
+ * NULL when absent.  Both spellings with different values is an error.
+ */
+static int
+field(json_t *o, const char *camel, const char *snake, json_t **out, char *why, size_t whysz)
+{
+	json_t *a = json_object_get(o, camel), *b = json_object_get(o, snake);
+
+	if (a != NULL && b != NULL && !json_equal(a, b)) {
+		snprintf(why, whysz, "ambiguous response: \"%s\" and \"%s\" differ", camel, snake);
+		return TOKEN_EINVALID;
+	}
+	*out = a != NULL ? a : b;
+	return TOKEN_OK;
+}
+
+int
+token_parse(const char *body, size_t len, long long sent_at, struct token *tok, char *why,
+	    size_t whysz)
+{
+	json_t *root, *at, *tt, *ei;
+	json_error_t jerr;
+	const char *type = "Bearer";
+	int rc = TOKEN_EINVALID;
+
+	memset(tok, 0, sizeof(*tok));
+	/* without JSON_ALLOW_NUL, jansson refuses "\u0000" inside strings */
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		snprintf(why, whysz, "response is not JSON");
+		return TOKEN_EINVALID;
+	}
+	if (!json_is_object(root)) {
+		snprintf(why, whysz, "response is not a JSON object");
+		goto out;
+	}
+	if (field(root, "accessToken", "access_token", &at, why, whysz) != TOKEN_OK ||
+	    field(root, "tokenType", "token_type", &tt, why, whysz) != TOKEN_OK ||
+	    field(root, "expiresIn", "expires_in", &ei, why, whysz) != TOKEN_OK)
+		goto out;
+	if (at == NULL) {
+		snprintf(why, whysz, "response has no access token");
+		goto out;
+	}
+	if (!json_is_string(at)) {
+		snprintf(why, whysz, "access token is not a string");
+		goto out;
+	}
+	if (tt != NULL && !json_is_null(tt)) {
+		if (!json_is_string(tt)) {
+			snprintf(why, whysz, "token type is not a string");
+			goto out;
+		}
+		type = json_string_value(tt);
+	}
+	if ((rc = token_check(json_string_value(at), type, why, whysz)) != TOKEN_OK)
+		goto out;
+
+	tok->obtained_at = sent_at;
+	/* missing, fractional, zero, negative or absurd: the lifetime is unknown */
+	if (ei != NULL && json_is_integer(ei) && json_integer_value(ei) > 0 &&
+	    json_integer_value(ei) <= LLONG_MAX / 2 - sent_at) {
+		tok->expires_in = json_integer_value(ei);
+		tok->expires_at = sent_at + tok->expires_in;
+	}
+	tok->access_token = strdup(json_string_value(at));
+	tok->token_type = strdup(type);
+	if (tok->access_token == NULL || tok->token_type == NULL) {
+		token_release(tok);
+		rc = TOKEN_ENOMEM;
+	}
+out:
+	json_decref(root);
+	return rc;
+}
+
+static void
+copy_field(json_t *o, const char *key, char *dst, size_t dstsz)
+{
+	json_t *v = json_object_get(o, key);
+
+	dst[0] = '\0';
+	if (json_is_string(v))
+		msg_sanitize(dst, dstsz, json_string_value(v), json_string_length(v));
+}
+
+int
+token_parse_error(const char *body, size_t len, struct oauth_error *e)
+{
+	json_t *root;
+	json_error_t jerr;
+	int rc = TOKEN_EINVALID;
+
+	memset(e, 0, sizeof(*e));
+	if ((root = json_loadb(body, len, JSON_ALLOW_NUL, &jerr)) == NULL)
+		return TOKEN_EINVALID;
+	if (json_is_object(root) && json_is_string(json_object_get(root, "error"))) {
+		copy_field(root, "error", e->error, sizeof(e->error));
+		copy_field(root, "error_description", e->description, sizeof(e->description));
+		copy_field(root, "error_uri", e->uri, sizeof(e->uri));
+		rc = TOKEN_OK;
+	}
+	json_decref(root);
+	return rc;
+}
+
+void
+token_release(struct token *tok)
+{
+	if (tok == NULL)
+		return;
+	secret_free(tok->access_token);
+	secret_free(tok->token_type);
+	tok->access_token = tok->token_type = NULL;
+}

@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""A fake Nitro Sign token endpoint for the test suite (standard library only).
+
+It listens on 127.0.0.1 on a port the OS assigns and writes that port to
+--port-file.  Every request is appended to --log as one JSON line (method,
+path, headers, body), so a test can check exactly what the client sent.
+
+The request contract of the API (POST /oauth/token, Content-Type
+application/json, a JSON object with non-empty string clientID and
+clientSecret) is enforced: a request that breaks it gets the spec's 400
+OAuth error, whatever the test asked for, and its log line says why.
+
+What to answer comes from --responses, a JSON list read at each request; the
+n-th request gets the n-th item, and the last item repeats.  Each item may
+have:
+  status      HTTP status (default 200)
+  headers     extra response headers
+  body        a JSON value, sent as application/json
+  raw         a string sent as it is (with the given headers only)
+  delay       seconds to wait before answering
+  hang        true: accept the request and never answer
+  close       true: close the connection without an answer
+  chunked     N: send N bytes of body with chunked transfer encoding
+Without a responses file the answer is a valid AuthTokenResponse.
+
+With --proxy the server also accepts absolute-form request targets, as a
+forward proxy receives them, and logs the full target as "target".
+"""
+import argparse
+import json
+import os
+import ssl
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+DEFAULT = {"status": 200, "body": {"accessToken": "test-token-1",
+                                   "tokenType": "Bearer", "expiresIn": 86400}}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "fake-nitro/1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def _read_body(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n > 0 else b""
+
+    def _contract(self, path, body):
+        if self.command != "POST":
+            return "method is not POST"
+        if path != "/oauth/token":
+            return "path is not /oauth/token"
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip()
+        if ctype != "application/json":
+            return "content type is not application/json"
+        try:
+            req = json.loads(body.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return "body is not JSON"
+        if not isinstance(req, dict):
+            return "body is not an object"
+        for k in ("clientID", "clientSecret"):
+            if not isinstance(req.get(k), str) or not req[k]:
+                return k + " is missing or empty"
+        return None
+
+    def _next_response(self):
+        srv = self.server
+        with srv.lock:
+            n = srv.count
+            srv.count += 1
+        try:
+            with open(srv.responses_path) as f:
+                items = json.load(f)
+        except FileNotFoundError:
+            return DEFAULT
+        return items[min(n, len(items) - 1)]
+
+    def _send(self, status, headers, payload):
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _handle(self):
+        body = self._read_body()
+        target = self.path
+        path = urlsplit(target).path if target.startswith("http") else target
+        violation = self._contract(path, body)
+        entry = {
+            "method": self.command,
+            "path": path,
+            "target": target,
+            "headers": {k.lower(): v for k, v in self.headers.items()},
+            "body": body.decode("utf-8", "replace"),
+            "contract": violation or "ok",
+            "time": time.time(),
+        }
+        with self.server.lock:
+            with open(self.server.log_path, "a") as f:
+                f.write(json.dumps(entry) + "\n")
+        if violation:
+            err = {"error": "invalid_request", "error_description": violation}
+            self._send(400, {"Content-Type": "application/json"},
+                       json.dumps(err).encode())
+            return
+        r = self._next_response()
+        if r.get("delay"):
+            time.sleep(r["delay"])
+        if r.get("hang"):
+            time.sleep(3600)
+            return
+        if r.get("close"):
+            self.close_connection = True
+            return
+        status = r.get("status", 200)
+        headers = dict(r.get("headers", {}))
+        if "chunked" in r:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.end_headers()
+            chunk = b"x" * 65536
+            left = r["chunked"]
+            try:
+                while left > 0:
+                    piece = chunk[:min(left, len(chunk))]
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                    left -= len(piece)
+                self.wfile.write(b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            self.close_connection = True
+            return
+        if "raw" in r:
+            payload = r["raw"].encode("utf-8", "surrogateescape")
+        else:
+            headers.setdefault("Content-Type", "application/json")
+            payload = json.dumps(r.get("body", {})).encode()
+        self._send(status, headers, payload)
+
+    do_POST = do_GET = do_PUT = do_DELETE = do_PATCH = _handle
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--log", required=True)
+    ap.add_argument("--responses", required=True)
+    ap.add_argument("--cert")
+    ap.add_argument("--key")
+    a = ap.parse_args()
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv.daemon_threads = True
+    srv.lock = threading.Lock()
+    srv.count = 0
+    srv.log_path = a.log
+    srv.responses_path = a.responses
+    if a.cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.cert, a.key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    open(a.log, "a").close()
+    tmp = a.port_file + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(str(srv.server_address[1]))
+    os.rename(tmp, a.port_file)
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,296 @@
+#!/usr/bin/env bats
+# The token request and the server's answers: what is sent, what is
+# accepted, and the exit status of every kind of failure.
+
+load helper
+
+@test "sends exactly the request of the API contract" {
+	start_server
+	run nts
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	assert_one_good_request
+	[ "$(request 1 .method)" = POST ]
+	[ "$(request 1 .path)" = /oauth/token ]
+	[ "$(request 1 '.headers["content-type"]')" = application/json ]
+	[ "$(request 1 '.headers.accept')" = application/json ]
+	[ "$(request 1 '.headers["user-agent"]')" = "nitro-token/$("$NT" --version | head -1 | cut -d' ' -f2)" ]
+	[ "$(request 1 '.headers.authorization')" = null ]
+	[ "$(request 1 '.body | fromjson | keys | join(",")')" = clientID,clientSecret ]
+}
+
+@test "a base URL with a path and trailing slash is joined cleanly" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"t1"}}'
+	run "$NT" --base-url "$BASE/" --client-id "$ID" --client-secret-file <(echo "$SECRET")
+	[ "$status" -eq 0 ]
+	[ "$(request 1 .path)" = /oauth/token ]
+}
+
+@test "accepts the camelCase AuthTokenResponse shape" {
+	start_server
+	respond '{"status":200,"body":{"accessToken":"camel.Tok-1","tokenType":"Bearer","expiresIn":86400}}'
+	run nts --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .access_token <<<"$output")" = camel.Tok-1 ]
+	[ "$(jq -r .expires_in <<<"$output")" = 86400 ]
+}
+
+@test "accepts the RFC 6749 OAuth2TokenResponse shape" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"snake_Tok~2==","token_type":"Bearer","expires_in":60}}'
+	run nts --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .access_token <<<"$output")" = 'snake_Tok~2==' ]
+	[ "$(jq -r .expires_in <<<"$output")" = 60 ]
+}
+
+@test "ignores unknown fields and accepts both spellings when they agree" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"t1","accessToken":"t1","scope":"x","extra":{"a":[1]}}}'
+	run nts
+	[ "$status" -eq 0 ]
+	[ "$output" = t1 ]
+}
+
+@test "both spellings with different values is ambiguous: exit 8" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"t1","accessToken":"t2"}}'
+	run nts
+	[ "$status" -eq 8 ]
+	[ "$output" = "nitro-token: invalid response from $BASE/oauth/token: ambiguous response: \"accessToken\" and \"access_token\" differ" ]
+}
+
+@test "a duplicated key in the response is refused: exit 8" {
+	start_server
+	respond '{"status":200,"raw":"{\"access_token\":\"a\",\"access_token\":\"b\"}"}'
+	run nts
+	[ "$status" -eq 8 ]
+	[[ "$output" == *"response is not JSON" ]]
+}
+
+@test "builds the body with JSON escaping for any character in the credentials" {
+	start_server
+	local id='id "quoted" \back'
+	local secret=$'s\'e"c\\r$(et)`x` é\t€'
+	run env NITRO_CLIENT_SECRET="$secret" "$NT" --base-url "$BASE" --client-id "$id"
+	[ "$status" -eq 0 ]
+	[ "$(request 1 .contract)" = ok ]
+	[ "$(request 1 '.body | fromjson | .clientID')" = "$id" ]
+	[ "$(request 1 '.body | fromjson | .clientSecret')" = "$secret" ]
+}
+
+@test "missing client ID: exit 3, says how to give it, sends nothing" {
+	start_server
+	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE"
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: no client ID: use --client-id, NITRO_CLIENT_ID or client-id in the config file" ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "missing client secret: exit 3, says how to give it, sends nothing" {
+	start_server
+	run nt
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: no client secret: use --client-secret-file, NITRO_CLIENT_SECRET_FILE, NITRO_CLIENT_SECRET, or client-secret-file in the config file" ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "credentials and base URL from the environment" {
+	start_server
+	run env NITRO_BASE_URL="$BASE" NITRO_CLIENT_ID="$ID" NITRO_CLIENT_SECRET="$SECRET" "$NT"
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	assert_one_good_request
+}
+
+@test "a flag beats its environment variable" {
+	start_server
+	run env NITRO_BASE_URL=http://127.0.0.1:1 NITRO_CLIENT_ID=env-id \
+		NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$status" -eq 0 ]
+	assert_one_good_request
+}
+
+@test "400 with an OAuth error: exit 5, the server's words, one request" {
+	start_server
+	respond '{"status":400,"body":{"error":"invalid_request","error_description":"clientID is malformed","error_uri":"https://docs.example/e"}}'
+	run nts
+	[ "$status" -eq 5 ]
+	[ "$output" = "nitro-token: 400 invalid_request: clientID is malformed see https://docs.example/e" ]
+	[ "$(request_count)" = 1 ]
+}
+
+@test "401: exit 6 and exactly one request" {
+	start_server
+	respond '{"status":401,"body":{"error":"invalid_client","error_description":"Client authentication failed"}}'
+	run nts
+	[ "$status" -eq 6 ]
+	[ "$output" = "nitro-token: 401 invalid_client: Client authentication failed" ]
+	[ "$(request_count)" = 1 ]
+}
+
+@test "403: exit 6" {
+	start_server
+	respond '{"status":403,"body":{"error":"access_denied"}}'
+	run nts
+	[ "$status" -eq 6 ]
+	[ "$output" = "nitro-token: 403 access_denied" ]
+	[ "$(request_count)" = 1 ]
+}
+
+@test "another 4xx (404): exit 5, one request" {
+	start_server
+	respond '{"status":404,"raw":"not here","headers":{"Content-Type":"text/plain"}}'
+	run nts
+	[ "$status" -eq 5 ]
+	[ "$output" = "nitro-token: 404: unexpected answer (content type text/plain)" ]
+	[ "$(request_count)" = 1 ]
+}
+
+@test "500 with an OAuth error and no retries: exit 7" {
+	start_server
+	respond '{"status":500,"body":{"error":"server_error","error_description":"boom"}}'
+	run nts --retries 0
+	[ "$status" -eq 7 ]
+	[ "$output" = "nitro-token: 500 server_error: boom" ]
+	[ "$(request_count)" = 1 ]
+}
+
+@test "an HTML proxy page on 502: exit 7 with status and content type" {
+	start_server
+	respond '{"status":502,"raw":"<html>bad gateway</html>","headers":{"Content-Type":"text/html"}}'
+	run nts --retries 0
+	[ "$status" -eq 7 ]
+	[ "$output" = "nitro-token: 502: unexpected answer (content type text/html)" ]
+}
+
+@test "429 once retries are used up: exit 7" {
+	start_server
+	respond '{"status":429,"body":{"error":"slow_down"}}'
+	run nts --retries 0
+	[ "$status" -eq 7 ]
+	[ "$output" = "nitro-token: 429 slow_down" ]
+}
+
+@test "a redirect is never followed: exit 8" {
+	start_server
+	respond "{\"status\":307,\"headers\":{\"Location\":\"http://127.0.0.1:1/steal\"},\"raw\":\"\"}"
+	run nts
+	[ "$status" -eq 8 ]
+	[ "$output" = "nitro-token: 307: the server redirected; redirects are never followed" ]
+	[ "$(request_count)" = 1 ]
+}
+
+@test "a 2xx other than 200 is not a token: exit 8" {
+	start_server
+	respond '{"status":204,"raw":""}'
+	run nts
+	[ "$status" -eq 8 ]
+	[ "$output" = "nitro-token: 204: unexpected answer (content type none)" ]
+}
+
+@test "connection refused: exit 4" {
+	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url http://127.0.0.1:1 --client-id "$ID" --retries 0
+	[ "$status" -eq 4 ]
+	[[ "$output" == "nitro-token: POST http://127.0.0.1:1/oauth/token: Failed to connect to 127.0.0.1 port 1 "* ]]
+}
+
+@test "a failed write to stdout: exit 1" {
+	start_server
+	run sh -c 'NITRO_CLIENT_SECRET="$1" "$2" --base-url "$3" --client-id x >/dev/full' sh "$SECRET" "$NT" "$BASE"
+	[ "$status" -eq 1 ]
+	[ "$output" = "nitro-token: write error on standard output: No space left on device" ]
+}
+
+@test "lifetime: missing, zero, negative, fractional or a string is unknown; token still printed" {
+	start_server
+	local e
+	for e in null 0 -5 1.5 '"3600"'; do
+		respond "{\"status\":200,\"body\":{\"access_token\":\"t-$RANDOM\",\"expires_in\":$e}}"
+		run nts --json
+		[ "$status" -eq 0 ]
+		[ "$(jq -c 'keys' <<<"$output")" = '["access_token","cached","token_type"]' ]
+		run nts --export
+		[ "$status" -eq 0 ]
+		[[ "$output" != *EXPIRES* ]]
+	done
+}
+
+@test "expires_at counts from when the request was sent" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"t","expires_in":100}, "delay": 1.2}'
+	local before after
+	before=$(date +%s)
+	run nts --json
+	after=$(date +%s)
+	[ "$status" -eq 0 ]
+	local at
+	at=$(jq .expires_at <<<"$output")
+	[ "$at" -ge $((before + 100)) ]
+	[ "$at" -le $((after - 1 + 100)) ]
+	[ "$(jq .expires_in <<<"$output")" = 100 ]
+}
+
+@test "token type defaults to Bearer and is kept as the server says" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"t"}}'
+	run nts -f header
+	[ "$output" = "Authorization: Bearer t" ]
+	respond '{"status":200,"body":{"access_token":"t","token_type":"DPoP"}}'
+	run nts -f header
+	[ "$output" = "Authorization: DPoP t" ]
+}
+
+@test "a token type with a space or control character: exit 8" {
+	start_server
+	local t
+	for t in '"Bear er"' '"Bearer\n"' '""' '5'; do
+		respond "{\"status\":200,\"body\":{\"access_token\":\"t\",\"token_type\":$t}}"
+		run nts
+		[ "$status" -eq 8 ]
+		[[ "$output" == "nitro-token: invalid response from "* ]]
+	done
+}
+
+@test "bodies that are not a token object: exit 8, nothing on stdout" {
+	start_server
+	local b
+	for b in '"<html><body>hi</body></html>"' '"{}"' '"{\"access_token\":123}"' '"[]"' \
+		'"{\"access_token\":\"abc\""' '""' '"null"'; do
+		respond "{\"status\":200,\"raw\":$b}"
+		run --separate-stderr nts
+		[ "$status" -eq 8 ]
+		[ "$output" = "" ]
+		[[ "$stderr" == "nitro-token: invalid response from $BASE/oauth/token: "* ]]
+	done
+}
+
+@test "hostile tokens are refused with exit 8 and nothing they hold ever runs" {
+	start_server
+	local marker="$BATS_TEST_TMPDIR/ran" t
+	local big
+	big=$(head -c 20000 /dev/zero | tr '\0' a)
+	for t in "a'b" "\$(touch $marker)" "\`touch $marker\`" "a b" 'a\nb' 'a\u0000b' 'tökén' '' "$big" "a=b" "=="; do
+		respond "$(jq -cn --arg t "$t" '{status:200, body:{access_token:$t}}' | sed 's/\\\\n/\\n/; s/\\\\u0000/\\u0000/')"
+		run --separate-stderr nts --export
+		[ "$status" -eq 8 ]
+		[ "$output" = "" ]
+		eval "$output"
+		[ ! -e "$marker" ]
+	done
+}
+
+@test "a token of exactly 16 KiB is accepted, one byte more is not" {
+	start_server
+	local t
+	t=$(head -c 16384 /dev/zero | tr '\0' A)
+	respond_token "$t"
+	run nts
+	[ "$status" -eq 0 ]
+	[ "$output" = "$t" ]
+	respond_token "${t}A"
+	run nts
+	[ "$status" -eq 8 ]
+	[ "$output" = "nitro-token: invalid response from $BASE/oauth/token: access token is longer than 16384 bytes" ]
+}

@@ -1,0 +1,115 @@
+# Shared set-up for the bats suite: a private HOME, no NITRO_* variables from
+# the caller, and a fake Nitro server on a loopback port the OS assigns.
+
+bats_require_minimum_version 1.5.0
+
+TESTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$TESTS_DIR/.." && pwd)"
+# NITRO_BIN lets the same suite run a sanitizer or valgrind build
+NT="${NITRO_BIN:-$ROOT/nitro-token}"
+# never a real credential: these are what the tests send
+ID="client-abc"
+SECRET="s3cr3t-Value-42"
+
+common_setup() {
+	local v
+	for v in $(env | grep -o '^NITRO_[A-Z_]*'); do unset "$v"; done
+	unset XDG_CONFIG_HOME XDG_CACHE_HOME http_proxy https_proxy HTTPS_PROXY ALL_PROXY all_proxy
+	export no_proxy='*'
+	export HOME="$BATS_TEST_TMPDIR/home"
+	mkdir -p "$HOME"
+	chmod 700 "$HOME"
+	export NITRO_CACHE=no
+	SRV="$BATS_TEST_TMPDIR/srv"
+	mkdir -p "$SRV"
+}
+
+setup() {
+	common_setup
+}
+
+teardown() {
+	stop_server
+}
+
+# start_server [--tls]: sets PORT and BASE
+start_server() {
+	local extra=()
+	if [ "${1:-}" = --tls ]; then
+		make_cert
+		extra=(--cert "$SRV/server.pem" --key "$SRV/server.key")
+	fi
+	rm -f "$SRV/port"
+	python3 "$TESTS_DIR/fake_server.py" --port-file "$SRV/port" --log "$SRV/log" \
+		--responses "$SRV/responses" "${extra[@]}" 3>&- &
+	SERVER_PID=$!
+	local i
+	for i in $(seq 200); do
+		[ -s "$SRV/port" ] && break
+		sleep 0.02
+	done
+	PORT=$(cat "$SRV/port")
+	if [ "${1:-}" = --tls ]; then
+		BASE="https://localhost:$PORT"
+	else
+		BASE="http://127.0.0.1:$PORT"
+	fi
+}
+
+stop_server() {
+	if [ -n "${SERVER_PID:-}" ]; then
+		kill "$SERVER_PID" 2>/dev/null || true
+		wait "$SERVER_PID" 2>/dev/null || true
+		SERVER_PID=
+	fi
+}
+
+# a CA and a server certificate for localhost and 127.0.0.1
+make_cert() {
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=test-ca \
+		-keyout "$SRV/ca.key" -out "$SRV/ca.pem" 2>/dev/null
+	openssl req -newkey rsa:2048 -nodes -subj /CN=localhost \
+		-keyout "$SRV/server.key" -out "$SRV/server.csr" 2>/dev/null
+	printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$SRV/ext"
+	openssl x509 -req -in "$SRV/server.csr" -CA "$SRV/ca.pem" -CAkey "$SRV/ca.key" \
+		-CAcreateserial -days 2 -extfile "$SRV/ext" -out "$SRV/server.pem" 2>/dev/null
+}
+
+# respond ITEM...: the answers to give, in order (JSON objects, see fake_server.py)
+respond() {
+	local IFS=,
+	printf '[%s]\n' "$*" >"$SRV/responses"
+}
+
+# respond_token TOKEN [TYPE [EXPIRES]]: a 200 in the RFC 6749 shape
+respond_token() {
+	respond "$(jq -cn --arg t "$1" --arg ty "${2:-Bearer}" --argjson e "${3:-3600}" \
+		'{status:200, body:{access_token:$t, token_type:$ty, expires_in:$e}}')"
+}
+
+request_count() {
+	if [ -f "$SRV/log" ]; then wc -l <"$SRV/log" | tr -d ' '; else echo 0; fi
+}
+
+# request N FILTER: jq FILTER applied to the N-th logged request (1-based)
+request() {
+	sed -n "${1}p" "$SRV/log" | jq -r "$2"
+}
+
+# nt ARGS...: run nitro-token with the test credentials and the fake server
+nt() {
+	"$NT" --base-url "$BASE" --client-id "$ID" "$@"
+}
+
+# run with the secret in the environment, the usual way
+nts() {
+	NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" "$@"
+}
+
+# assert_request_ok: exactly one request, and it was what the API expects
+assert_one_good_request() {
+	[ "$(request_count)" = 1 ]
+	[ "$(request 1 .contract)" = ok ]
+	[ "$(request 1 '.body | fromjson | .clientID')" = "$ID" ]
+	[ "$(request 1 '.body | fromjson | .clientSecret')" = "$SECRET" ]
+}
