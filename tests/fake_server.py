@@ -99,7 +99,9 @@ class Handler(BaseHTTPRequestHandler):
             "method": self.command,
             "path": path,
             "target": target,
-            "headers": {k.lower(): v for k, v in self.headers.items()},
+            # http.server decodes header bytes as Latin-1; log them as UTF-8
+            "headers": {k.lower(): v.encode("latin-1").decode("utf-8", "replace")
+                        for k, v in self.headers.items()},
             "body": body.decode("utf-8", "replace"),
             "contract": violation or "ok",
             "time": time.time(),

@@ -1,0 +1,91 @@
+#!/usr/bin/env bats
+# The command line itself: help, version, usage errors, -v and -q.
+
+load helper
+
+@test "--help: usage first, exit code table last, exit 0, stdout only" {
+	run --separate-stderr "$NT" --help
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[[ "${lines[0]}" == "usage: nitro-token [-hqVv] [-f format]"* ]]
+	[ "${lines[-1]}" = "  130, 143  interrupted by SIGINT, SIGTERM" ]
+	local code
+	for code in 0 1 2 3 4 5 6 7 8; do
+		[[ "$output" == *$'\n'"  $code  "* ]]
+	done
+	run "$NT" -h
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "usage: nitro-token"* ]]
+}
+
+@test "--version names nitro-token and the libcurl it loaded" {
+	run "$NT" --version
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^nitro-token\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	[[ "${lines[1]}" == libcurl/* ]]
+	run "$NT" -V
+	[ "$status" -eq 0 ]
+}
+
+@test "an unknown option: exit 2 with one line of advice" {
+	run "$NT" --frobnicate
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "nitro-token: unknown option '--frobnicate'" ]
+	[ "${lines[1]}" = "Try 'nitro-token --help' for more information." ]
+	run "$NT" -Z
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "nitro-token: unknown option '-Z'" ]
+}
+
+@test "an option without its value: exit 2" {
+	run "$NT" --client-id
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "nitro-token: option '--client-id' needs a value" ]
+	run "$NT" -f
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "nitro-token: option '-f' needs a value" ]
+}
+
+@test "a stray argument: exit 2, and the hint that commands go after --" {
+	run "$NT" token
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "nitro-token: unexpected argument 'token' (a command goes after '--')" ]
+}
+
+@test "bad numbers on the command line: exit 2, in the environment: exit 3" {
+	run "$NT" --timeout 0
+	[ "$status" -eq 2 ]
+	[ "$output" = "nitro-token: --timeout: '0' is not a whole number from 1 to 3600" ]
+	run "$NT" --retries 1x
+	[ "$status" -eq 2 ]
+	[ "$output" = "nitro-token: --retries: '1x' is not a whole number from 0 to 10" ]
+	run "$NT" --connect-timeout ' 5'
+	[ "$status" -eq 2 ]
+	run env NITRO_TIMEOUT=99999999999999999999 "$NT"
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: NITRO_TIMEOUT: '99999999999999999999' is not a whole number from 1 to 3600" ]
+}
+
+@test "-v traces the steps on stderr and never shows the secret or the token" {
+	start_server
+	respond_token "tok-visible-only-on-stdout"
+	run --separate-stderr nts -v
+	[ "$status" -eq 0 ]
+	[ "$output" = tok-visible-only-on-stdout ]
+	[[ "$stderr" == *"attempt 1: POST $BASE/oauth/token"* ]]
+	[[ "$stderr" == *"HTTP 200 after 1 attempt"* ]]
+	[[ "$stderr" != *"$SECRET"* ]]
+	[[ "$stderr" != *tok-visible-only-on-stdout* ]]
+}
+
+@test "--client-secret warns that others can read argv; -q silences it" {
+	start_server
+	run --separate-stderr nt --client-secret "$SECRET"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "nitro-token: warning: --client-secret can be read by other local users; prefer --client-secret-file or NITRO_CLIENT_SECRET" ]
+	run --separate-stderr nt -q --client-secret "$SECRET"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = test-token-1 ]
+	[ "$(request 2 '.body | fromjson | .clientSecret')" = "$SECRET" ]
+}

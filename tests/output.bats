@@ -1,0 +1,231 @@
+#!/usr/bin/env bats
+# Every output format, consumed the way its users consume it, and the
+# quoting functions round-tripped through the real shells.
+
+load helper
+
+TOKEN='abc.DEF-123_~+/xyz=='
+
+fresh_token() {
+	start_server
+	respond_token "$TOKEN" Bearer 3600
+}
+
+@test "token: the token and a newline" {
+	fresh_token
+	run nts
+	[ "$status" -eq 0 ]
+	[ "$output" = "$TOKEN" ]
+	[ "$(nts | od -An -c | tr -d ' \n' | tail -c 2)" = '\n' ]
+}
+
+@test "json: RFC 6749 names, expires_at, nothing else" {
+	fresh_token
+	local t0 t1
+	t0=$(date +%s)
+	run nts --json
+	t1=$(date +%s)
+	[ "$status" -eq 0 ]
+	[ "$(jq -c 'keys' <<<"$output")" = '["access_token","cached","expires_at","expires_in","token_type"]' ]
+	[ "$(jq -r .access_token <<<"$output")" = "$TOKEN" ]
+	[ "$(jq -r .token_type <<<"$output")" = Bearer ]
+	[ "$(jq -r .expires_in <<<"$output")" = 3600 ]
+	[ "$(jq -r .cached <<<"$output")" = false ]
+	local at
+	at=$(jq -r .expires_at <<<"$output")
+	[ "$at" -ge $((t0 + 3600)) ] && [ "$at" -le $((t1 + 3600)) ]
+}
+
+@test "-f json is the same as --json" {
+	fresh_token
+	[ "$(nts -f json | jq -c 'del(.expires_at)')" = "$(nts --json | jq -c 'del(.expires_at)')" ]
+}
+
+@test "export: eval in bash, dash and zsh sets the three variables" {
+	fresh_token
+	local out sh
+	out=$(nts --export)
+	[ "$(printf '%s\n' "$out" | wc -l)" = 3 ]
+	for sh in bash dash zsh; do
+		run "$sh" -c 'eval "$1"; printf "%s|%s|%s" "$NITRO_ACCESS_TOKEN" "$NITRO_TOKEN_TYPE" "$NITRO_TOKEN_EXPIRES_AT"' sh "$out"
+		[ "$status" -eq 0 ]
+		[[ "$output" == "$TOKEN|Bearer|"[0-9]* ]]
+		# exported, not just set
+		run "$sh" -c 'eval "$1"; sh -c "echo \$NITRO_ACCESS_TOKEN"' sh "$out"
+		[ "$output" = "$TOKEN" ]
+	done
+}
+
+@test "--export is the same as -f export" {
+	fresh_token
+	[ "$(nts --export | head -2)" = "$(nts -f export | head -2)" ]
+	[ "$(nts --export | head -1)" = "export NITRO_ACCESS_TOKEN='$TOKEN'" ]
+}
+
+@test "fish: sourcing the output sets global exported variables" {
+	fresh_token
+	local out
+	out=$(nts -f fish)
+	[ "$(printf '%s\n' "$out" | head -1)" = "set -gx NITRO_ACCESS_TOKEN '$TOKEN';" ]
+	run fish -c 'printf "%s\n" $argv[1] | source; printf "%s|%s|%s" $NITRO_ACCESS_TOKEN $NITRO_TOKEN_TYPE $NITRO_TOKEN_EXPIRES_AT' "$out"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "$TOKEN|Bearer|"[0-9]* ]]
+}
+
+@test "powershell: \$Env: assignments with single quotes" {
+	fresh_token
+	run nts -f powershell
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "\$Env:NITRO_ACCESS_TOKEN = '$TOKEN'" ]
+	[ "${lines[1]}" = "\$Env:NITRO_TOKEN_TYPE = 'Bearer'" ]
+	[[ "${lines[2]}" =~ ^\$Env:NITRO_TOKEN_EXPIRES_AT\ =\ \'[0-9]+\'$ ]]
+	[ "${#lines[@]}" = 3 ]
+}
+
+@test "dotenv: NAME=value lines that docker --env-file and GITHUB_ENV read literally" {
+	fresh_token
+	run nts -f dotenv
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "NITRO_ACCESS_TOKEN=$TOKEN" ]
+	[ "${lines[1]}" = "NITRO_TOKEN_TYPE=Bearer" ]
+	[[ "${lines[2]}" =~ ^NITRO_TOKEN_EXPIRES_AT=[0-9]+$ ]]
+	# read as GitHub Actions and docker read it: split at the first '='
+	local name value
+	while IFS='=' read -r name value; do
+		case $name in NITRO_ACCESS_TOKEN) [ "$value" = "$TOKEN" ] ;; esac
+	done <<<"$output"
+}
+
+@test "header: an Authorization header line that curl -H @- sends" {
+	fresh_token
+	run nts -f header
+	[ "$output" = "Authorization: Bearer $TOKEN" ]
+	nts -f header | curl -s -o /dev/null -H @- "$BASE/api/v1/ping"
+	[ "$(request 3 .path)" = /api/v1/ping ]
+	[ "$(request 3 .headers.authorization)" = "Bearer $TOKEN" ]
+}
+
+@test "curl: a config line that curl -K - turns into the Authorization header" {
+	fresh_token
+	run nts -f curl
+	[ "$output" = "header = \"Authorization: Bearer $TOKEN\"" ]
+	nts -f curl | curl -s -o /dev/null -K - "$BASE/api/v1/ping"
+	[ "$(request 3 .path)" = /api/v1/ping ]
+	[ "$(request 3 .headers.authorization)" = "Bearer $TOKEN" ]
+}
+
+@test "unknown format on the command line: exit 2; from the environment: exit 3" {
+	fresh_token
+	run nts -f yaml
+	[ "$status" -eq 2 ]
+	[ "$output" = "nitro-token: --format: unknown format; use token, json, export, fish, powershell, dotenv, header or curl" ]
+	run env NITRO_FORMAT=yaml NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: NITRO_FORMAT: unknown format; use token, json, export, fish, powershell, dotenv, header or curl" ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "exec: COMMAND gets the three variables and its exit status is ours" {
+	fresh_token
+	run nts -- sh -c 'printf "%s|%s|%s" "$NITRO_ACCESS_TOKEN" "$NITRO_TOKEN_TYPE" "$NITRO_TOKEN_EXPIRES_AT"; exit 42'
+	[ "$status" -eq 42 ]
+	[[ "$output" == "$TOKEN|Bearer|"[0-9]* ]]
+}
+
+@test "exec: the child never sees the client secret, nor a stale expiry" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"t1"}}'
+	run env NITRO_TOKEN_EXPIRES_AT=123 NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" -- env
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"NITRO_ACCESS_TOKEN=t1"* ]]
+	[[ "$output" != *"$SECRET"* ]]
+	[[ "$output" != *NITRO_TOKEN_EXPIRES_AT* ]]
+}
+
+@test "exec: a command that is not found is exit 127, one that cannot run 126" {
+	fresh_token
+	run -127 nts -- /nonexistent/cmd
+	[ "$status" -eq 127 ]
+	[ "$output" = "nitro-token: cannot run '/nonexistent/cmd': No such file or directory" ]
+	: >"$BATS_TEST_TMPDIR/noexec"
+	chmod 644 "$BATS_TEST_TMPDIR/noexec"
+	run -126 nts -- "$BATS_TEST_TMPDIR/noexec"
+	[ "$status" -eq 126 ]
+	[ "$output" = "nitro-token: cannot run '$BATS_TEST_TMPDIR/noexec': Permission denied" ]
+}
+
+@test "exec: a failed fetch runs nothing and exits with the fetch's status" {
+	start_server
+	respond '{"status":401,"body":{"error":"invalid_client"}}'
+	run nts -- touch "$BATS_TEST_TMPDIR/ran"
+	[ "$status" -eq 6 ]
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}
+
+# ---- the quoting functions, with values that break naive quoting ----
+
+HOSTILE=(
+	"it's"
+	"''"
+	'$(touch PWNED)'
+	'`touch PWNED`'
+	'back\slash\\ and \n'
+	'"double" quotes'
+	$'new\nline'
+	$'tab\there'
+	'; rm -rf / #'
+	'${HOME} $HOME !! *'
+	'é€ unicode'
+	'\'
+	"'\\''"
+)
+
+@test "sh quoting round-trips hostile values through bash, dash and zsh" {
+	local v sh q
+	cd "$BATS_TEST_TMPDIR"
+	for v in "${HOSTILE[@]}"; do
+		q=$(printf '%s\n' "$v" | "$ROOT/tests/quote" sh)
+		for sh in bash dash zsh; do
+			run "$sh" -c "x=$q; printf '%s' \"\$x\""
+			[ "$status" -eq 0 ]
+			[ "$output" = "$v" ]
+		done
+	done
+	[ ! -e PWNED ]
+}
+
+@test "fish quoting round-trips hostile values through fish" {
+	local v q
+	cd "$BATS_TEST_TMPDIR"
+	for v in "${HOSTILE[@]}"; do
+		q=$(printf '%s\n' "$v" | "$ROOT/tests/quote" fish)
+		run fish -c "set x $q; printf '%s' \$x"
+		[ "$status" -eq 0 ]
+		[ "$output" = "$v" ]
+	done
+	[ ! -e PWNED ]
+}
+
+@test "powershell quoting doubles every kind of single quote PowerShell knows" {
+	[ "$(printf "%s\n" "it's" | "$ROOT/tests/quote" powershell)" = "'it''s'" ]
+	[ "$(printf "%s\n" '$(x) `y` "z"' | "$ROOT/tests/quote" powershell)" = "'\$(x) \`y\` \"z\"'" ]
+	# U+2019 RIGHT SINGLE QUOTATION MARK ends a '...' string in PowerShell too
+	[ "$(printf "a\xe2\x80\x99b\n" | "$ROOT/tests/quote" powershell)" = "$(printf "'a\xe2\x80\x99\xe2\x80\x99b'")" ]
+}
+
+@test "curl config quoting round-trips through curl -K" {
+	start_server
+	local v q
+	for v in 'it'\''s' '"double" quotes' 'back\slash\\' '$(x) `y`' 'é€'; do
+		q=$(printf '%s\n' "$v" | "$ROOT/tests/quote" curl)
+		printf 'user-agent = %s\n' "$q" | curl -s -o /dev/null -K - "$BASE/ua"
+		[ "$(tail -1 "$SRV/log" | jq -r '.headers["user-agent"]')" = "$v" ]
+	done
+	[ "$(printf 'a\tb\n' | "$ROOT/tests/quote" curl)" = '"a\tb"' ]
+}
+
+@test "dotenv quoting refuses a line break instead of emitting a second variable" {
+	run sh -c "printf 'a\nB=evil\n' | '$ROOT/tests/quote' dotenv"
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+}
