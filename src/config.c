@@ -147,6 +147,7 @@ struct parse {
 	FILE *fp;
 	int line;
 	char err[PATH_MAX + 256]; /* the first error, with FILE:LINE */
+	int errline;
 	int has_secret;           /* any section sets client-secret */
 	char section[64];         /* the section of the last header line read */
 	char profiles[PROFILES_MAX][64];
@@ -169,6 +170,7 @@ parse_error(struct parse *p, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	snprintf(p->err, sizeof(p->err), "%s:%d: %s", p->cfg->file.s, p->line, msg);
+	p->errline = p->line;
 }
 
 static void
@@ -305,7 +307,8 @@ read_config_file(struct config *cfg)
 	p->cfg = cfg;
 	p->fp = fp;
 	lineno = ini_parse_stream(read_line, p, on_key, p);
-	if (p->err[0] != '\0') {
+	/* inih reports its own first error by line; ours may come later */
+	if (p->err[0] != '\0' && (lineno <= 0 || p->errline <= lineno)) {
 		msg_err("%s", p->err);
 		rc = CONFIG_EINVALID;
 	} else if (lineno > 0) {
