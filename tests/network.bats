@@ -1,0 +1,318 @@
+#!/usr/bin/env bats
+# Network resilience and hostile input: URL and TLS rules, timeouts,
+# retries, Retry-After, the body cap, escaping of server text, redaction,
+# proxies and signals.
+
+load helper
+
+# elapsed CMD...: run CMD like run does, and set ELAPSED_MS
+elapsed() {
+	local t0 t1
+	t0=$(date +%s%N)
+	run "$@"
+	t1=$(date +%s%N)
+	ELAPSED_MS=$(((t1 - t0) / 1000000))
+}
+
+@test "base URL: plain http to a non-loopback host, ftp, credentials: exit 2, no request" {
+	start_server
+	local u
+	for u in http://example.com http://10.0.0.1:8080 ftp://127.0.0.1 https://user:pw@127.0.0.1 "https://a b" https://h/?q=1 https://; do
+		run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "$u"
+		[ "$status" -eq 2 ]
+		[[ "$output" == "nitro-token: --base-url: "* ]]
+	done
+	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url http://example.com
+	[ "$output" = "nitro-token: --base-url: plain http:// is allowed only to a loopback address; use https://" ]
+	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url https://user:pw@127.0.0.1
+	[ "$output" = "nitro-token: --base-url: URL must not carry a user name or password" ]
+	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url ftp://127.0.0.1
+	[ "$output" = "nitro-token: --base-url: URL must start with https://" ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "base URL from the environment or config file: the same rules, exit 3" {
+	run env NITRO_BASE_URL=http://example.com NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID"
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: NITRO_BASE_URL: plain http:// is allowed only to a loopback address; use https://" ]
+	printf '[default]\nbase-url = ftp://x\n' >"$BATS_TEST_TMPDIR/c"
+	run "$NT" --config "$BATS_TEST_TMPDIR/c"
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: $BATS_TEST_TMPDIR/c:2: base-url: URL must start with https://" ]
+}
+
+@test "plain http is allowed to every loopback form" {
+	start_server
+	local u
+	for u in "http://127.0.0.1:$PORT" "http://localhost:$PORT" "http://127.0.0.1:$PORT/"; do
+		run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "$u"
+		[ "$status" -eq 0 ]
+	done
+	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "http://[::1]:1" --retries 0
+	[ "$status" -eq 4 ]
+}
+
+@test "an unknown CA: exit 4; the same server with --cacert or --capath: success" {
+	start_server --tls
+	run nts --retries 0
+	[ "$status" -eq 4 ]
+	[[ "$output" == "nitro-token: POST $BASE/oauth/token: "*"certificate"* ]]
+	[ "$(request_count)" = 0 ]
+	run nts --cacert "$SRV/ca.pem"
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	mkdir "$SRV/cadir"
+	cp "$SRV/ca.pem" "$SRV/cadir/"
+	openssl rehash "$SRV/cadir"
+	run env NITRO_CAPATH="$SRV/cadir" NITRO_CACERT=/nonexistent NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" --cacert "$SRV/cadir/ca.pem"
+	[ "$status" -eq 0 ]
+	[ "$(request_count)" = 2 ]
+}
+
+@test "a certificate for another name: exit 4" {
+	start_server --tls
+	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --cacert "$SRV/ca.pem" --retries 0 \
+		--base-url "https://127.0.0.2:$PORT"
+	[ "$status" -eq 4 ]
+}
+
+@test "a server that accepts and never answers: exit 4 within --timeout" {
+	start_server
+	respond '{"hang":true}'
+	elapsed nts --timeout 2
+	[ "$status" -eq 4 ]
+	[[ "$output" == "nitro-token: POST $BASE/oauth/token: "*"imed out"* ]]
+	[ "$ELAPSED_MS" -ge 1900 ]
+	[ "$ELAPSED_MS" -lt 3500 ]
+}
+
+@test "503 then 200: success after one retry" {
+	start_server
+	respond '{"status":503,"body":{"error":"unavailable"}}' '{"status":200,"body":{"access_token":"second"}}'
+	run nts
+	[ "$status" -eq 0 ]
+	[ "$output" = second ]
+	[ "$(request_count)" = 2 ]
+}
+
+@test "408, 502, 504 and a dropped connection are retried too" {
+	start_server
+	respond '{"status":408,"raw":""}' '{"status":502,"raw":""}' '{"close":true}' '{"status":504,"raw":""}' \
+		'{"status":200,"body":{"access_token":"fifth"}}'
+	run nts --retries 4 --timeout 60
+	[ "$status" -eq 0 ]
+	[ "$output" = fifth ]
+	[ "$(request_count)" = 5 ]
+}
+
+@test "500 every time: exit 7 after exactly --retries + 1 requests" {
+	start_server
+	respond '{"status":500,"body":{"error":"server_error"}}'
+	run nts --retries 3
+	[ "$status" -eq 7 ]
+	[ "$output" = "nitro-token: 500 server_error" ]
+	[ "$(request_count)" = 4 ]
+}
+
+@test "400, 401, 403 and 404 are never retried" {
+	start_server
+	local s
+	for s in 400 401 403 404 409 422; do
+		: >"$SRV/log"
+		respond "{\"status\":$s,\"body\":{\"error\":\"e\"}}"
+		run nts --retries 5
+		[ "$(request_count)" = 1 ]
+	done
+}
+
+@test "429 with Retry-After: 1 waits, then succeeds" {
+	start_server
+	respond '{"status":429,"headers":{"Retry-After":"1"},"body":{"error":"slow_down"}}' '{"status":200,"body":{"access_token":"later"}}'
+	elapsed nts
+	[ "$status" -eq 0 ]
+	[ "$output" = later ]
+	[ "$ELAPSED_MS" -ge 1000 ]
+	local gap
+	gap=$(jq -s '(.[1].time - .[0].time) * 1000 | floor' "$SRV/log")
+	[ "$gap" -ge 950 ]
+}
+
+@test "Retry-After as an HTTP date is honoured" {
+	start_server
+	local when
+	when=$(LC_ALL=C date -u -d @$(($(date +%s) + 2)) '+%a, %d %b %Y %H:%M:%S GMT')
+	respond "{\"status\":503,\"headers\":{\"Retry-After\":\"$when\"},\"raw\":\"\"}" '{"status":200,"body":{"access_token":"dated"}}'
+	run nts
+	[ "$status" -eq 0 ]
+	[ "$output" = dated ]
+	local gap
+	gap=$(jq -s '(.[1].time - .[0].time) * 1000 | floor' "$SRV/log")
+	[ "$gap" -ge 900 ]
+}
+
+@test "Retry-After: 3600 with --timeout 10: exit 7 at once" {
+	start_server
+	respond '{"status":429,"headers":{"Retry-After":"3600"},"body":{"error":"slow_down"}}'
+	elapsed nts --timeout 10
+	[ "$status" -eq 7 ]
+	[ "$output" = "nitro-token: 429 slow_down" ]
+	[ "$(request_count)" = 1 ]
+	[ "$ELAPSED_MS" -lt 2000 ]
+}
+
+@test "connection refused: exit 4 after the retries, quickly" {
+	elapsed env NITRO_CLIENT_SECRET="$SECRET" "$NT" -v --base-url http://127.0.0.1:1 --client-id "$ID"
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"attempt 3: POST"* ]]
+	[[ "$output" != *"attempt 4"* ]]
+	[ "$ELAPSED_MS" -lt 3000 ]
+}
+
+@test "a 307 to another port: exit 8 and nothing reaches that port" {
+	start_server
+	local first=$PORT firstlog=$SRV/log
+	SRV="$BATS_TEST_TMPDIR/other"
+	mkdir -p "$SRV"
+	local pid1=$SERVER_PID
+	start_server
+	local other=$PORT
+	SERVER_PID=$pid1 SRV="$BATS_TEST_TMPDIR/srv"
+	respond "{\"status\":307,\"headers\":{\"Location\":\"http://127.0.0.1:$other/oauth/token\"},\"raw\":\"\"}"
+	BASE="http://127.0.0.1:$first"
+	run nts
+	[ "$status" -eq 8 ]
+	[ "$(wc -l <"$firstlog")" = 1 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/other/log")" = 0 ]
+}
+
+@test "a 10 MiB chunked body: exit 8 with memory bounded" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"small"}}'
+	local base_kb big_kb
+	base_kb=$( { /usr/bin/time -f %M env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" >/dev/null; } 2>&1 | tail -1)
+	respond '{"status":200,"chunked":10485760}'
+	run --separate-stderr /usr/bin/time -f %M env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$status" -eq 8 ]
+	[ "$output" = "" ]
+	[[ "${stderr_lines[0]}" == "nitro-token: POST $BASE/oauth/token: response body is larger than 64 KiB" ]]
+	big_kb=${stderr_lines[-1]##* }
+	[ "$big_kb" -lt $((base_kb + 2048)) ]
+}
+
+@test "a body over 64 KiB with a Content-Length is refused the same way" {
+	start_server
+	respond "{\"status\":200,\"raw\":\"$(head -c 70000 /dev/zero | tr '\0' x)\"}"
+	run nts
+	[ "$status" -eq 8 ]
+	[ "$output" = "nitro-token: POST $BASE/oauth/token: response body is larger than 64 KiB" ]
+}
+
+@test "escape sequences and 10 KB of text from the server never reach the terminal" {
+	start_server
+	local evil
+	evil=$(printf '\033[2J\033]0;pwned\007%s\033[0m' "$(head -c 10000 /dev/zero | tr '\0' A)")
+	respond "$(jq -cn --arg d "$evil" '{status:400, headers:{"Content-Type":"text/\u001b[31mred"}, body:{error:"bad\u001b]8;;x\u0007", error_description:$d}}')"
+	run --separate-stderr nts
+	[ "$status" -eq 5 ]
+	[ "$output" = "" ]
+	[[ "$stderr" != *$'\033'* ]]
+	[[ "$stderr" != *$'\007'* ]]
+	[ "${#stderr}" -lt 1000 ]
+	[[ "$stderr" == 'nitro-token: 400 bad\x1b]8;;x\x07: \x1b[2J\x1b]0;pwned\x07AAAA'* ]]
+	[[ "$stderr" == *'...' ]]
+	respond "$(jq -cn '{status:502, headers:{"Content-Type":"text/\u001b[31mhtml"}, raw:"<html>"}')"
+	run nts --retries 0
+	[ "$output" = 'nitro-token: 502: unexpected answer (content type text/\x1b[31mhtml)' ]
+}
+
+@test "-vv traces headers both ways with cookies redacted, never a body, secret or token" {
+	start_server
+	respond '{"status":200,"headers":{"Set-Cookie":"session=tok-in-cookie"},"body":{"access_token":"tok-in-body"}}'
+	run --separate-stderr nts -vv
+	[ "$status" -eq 0 ]
+	[ "$output" = tok-in-body ]
+	[[ "$stderr" == *"> POST /oauth/token HTTP/1.1"* ]]
+	[[ "$stderr" == *"> Content-Type: application/json"* ]]
+	[[ "$stderr" == *"< HTTP/1.1 200 OK"* ]]
+	[[ "$stderr" == *"< Set-Cookie: [redacted]"* ]]
+	[[ "$stderr" != *tok-in-cookie* ]]
+	[[ "$stderr" != *tok-in-body* ]]
+	[[ "$stderr" != *"$SECRET"* ]]
+	[[ "$stderr" != *clientSecret* ]]
+}
+
+@test "-vv redacts Authorization and Proxy-Authorization" {
+	start_server
+	run --separate-stderr env http_proxy="http://puser:ppass-secret@127.0.0.1:$PORT" no_proxy= \
+		NITRO_CLIENT_SECRET="$SECRET" "$NT" -vv --client-id "$ID" --base-url http://127.0.0.2:1
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"> Proxy-Authorization: [redacted]"* ]]
+	[[ "$stderr" != *"$(printf 'puser:ppass-secret' | base64)"* ]]
+}
+
+@test "a forward proxy in http_proxy carries the request" {
+	start_server
+	run env http_proxy="http://127.0.0.1:$PORT" no_proxy= NITRO_CLIENT_SECRET="$SECRET" \
+		"$NT" --client-id "$ID" --base-url http://127.0.0.2:1 --retries 0
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	[ "$(request 1 .target)" = http://127.0.0.2:1/oauth/token ]
+	[ "$(request 1 .contract)" = ok ]
+}
+
+@test "no_proxy bypasses the proxy" {
+	start_server
+	run env http_proxy=http://127.0.0.1:1 no_proxy=127.0.0.1 NITRO_CLIENT_SECRET="$SECRET" \
+		"$NT" --client-id "$ID" --base-url "$BASE" --retries 0
+	[ "$status" -eq 0 ]
+	[ "$(request 1 .target)" = /oauth/token ]
+}
+
+# signal SIG: start a run that the server holds, send SIG, set status and outputs
+signal_run() {
+	start_server
+	respond '{"hang":true}'
+	# a background job starts with SIGINT ignored, as a shell makes it, and
+	# nitro-token keeps it so; a terminal's foreground job has it at default
+	python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execvp(sys.argv[1], sys.argv[1:])' \
+		env NITRO_CLIENT_SECRET="$SECRET" NITRO_CACHE=yes "$NT" --base-url "$BASE" --client-id "$ID" \
+		--timeout 10 >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	local pid=$! i
+	for i in $(seq 150); do
+		[ "$(request_count)" = 1 ] && break
+		sleep 0.02
+	done
+	kill "-$1" "$pid"
+	wait "$pid" && SIG_STATUS=0 || SIG_STATUS=$?
+}
+
+@test "SIGINT: exit 130, nothing on stdout, nothing left in the cache" {
+	signal_run INT
+	[ "$SIG_STATUS" -eq 130 ]
+	[ ! -s "$BATS_TEST_TMPDIR/out" ]
+	[ ! -s "$BATS_TEST_TMPDIR/err" ]
+	[ -z "$(find "$HOME/.cache/nitro-token" -type f ! -name '*.lock')" ]
+}
+
+@test "SIGTERM: exit 143, nothing on stdout" {
+	signal_run TERM
+	[ "$SIG_STATUS" -eq 143 ]
+	[ ! -s "$BATS_TEST_TMPDIR/out" ]
+}
+
+@test "SIGINT ignored by the parent stays ignored" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"t"},"delay":1}'
+	bash -c 'trap "" INT; exec "$@"' sh env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" \
+		>"$BATS_TEST_TMPDIR/out" &
+	local pid=$! i
+	for i in $(seq 150); do
+		[ "$(request_count)" = 1 ] && break
+		sleep 0.02
+	done
+	kill -INT "$pid"
+	wait "$pid"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = t ]
+}
