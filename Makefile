@@ -43,12 +43,46 @@ tests/quote: tests/quote.c $(LIB_OBJS)
 check: nitro-token tests/quote
 	$(BATS) $(BATS_FLAGS) tests
 
+# the whole suite against an AddressSanitizer + UBSan build
+SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+nitro-token-asan: $(SRCS) src/*.h Makefile
+	$(CC) $(ALL_CPPFLAGS) -std=c11 $(WARNINGS) -O1 -g $(SANITIZE) -o $@ $(SRCS) $(LIBS)
+
+sanitize: nitro-token-asan tests/quote
+	NITRO_BIN=$(CURDIR)/nitro-token-asan $(BATS) $(BATS_FLAGS) tests
+
+# a representative part of the suite under valgrind
+valgrind: nitro-token tests/quote
+	NITRO_BIN=$(CURDIR)/tests/valgrind.sh $(BATS) $(BATS_FLAGS) tests/fetch.bats tests/output.bats
+
+# libFuzzer harnesses; FUZZ_TIME seconds each
+FUZZ_TIME    ?= 300
+FUZZERS       = token error config retry_after quote
+FUZZ_CC      ?= clang
+FUZZ_FLAGS    = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+LIB_SRCS      = $(filter-out src/main.c,$(SRCS))
+FUZZ_BINS     = $(FUZZERS:%=tests/fuzz/bin/fuzz_%)
+
+tests/fuzz/bin/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) src/*.h
+	@mkdir -p tests/fuzz/bin
+	$(FUZZ_CC) $(ALL_CPPFLAGS) -Isrc $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS) $(LIBS)
+
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZERS); do \
+		mkdir -p tests/fuzz/out/$$f && \
+		echo "fuzz_$$f: $(FUZZ_TIME) s" && \
+		tests/fuzz/bin/fuzz_$$f -max_total_time=$(FUZZ_TIME) -close_fd_mask=2 \
+			-max_len=4096 -print_final_stats=0 tests/fuzz/out/$$f tests/fuzz/corpus/$$f \
+			2>tests/fuzz/out/$$f.log || { tail -50 tests/fuzz/out/$$f.log; exit 1; }; \
+		tail -1 tests/fuzz/out/$$f.log; \
+	done
+
 demo: nitro-token
 	tests/demo.sh
 
 clean:
 	rm -f nitro-token nitro-token-asan tests/quote $(OBJS)
-	rm -rf build tests/fuzz/bin
+	rm -rf tests/fuzz/bin tests/fuzz/out
 
 deps:
 	@if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
@@ -56,7 +90,7 @@ deps:
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
 		build-essential pkg-config ca-certificates libcurl4 libcurl4-openssl-dev \
 		libjansson-dev libinih-dev nettle-dev bats python3 curl jq openssl \
-		mandoc zsh fish valgrind clang libclang-rt-dev time
+		mandoc zsh fish valgrind clang libclang-rt-14-dev time
 
 lint:
 	clang-format --dry-run --Werror src/*.c src/*.h tests/*.c
@@ -68,4 +102,4 @@ install: nitro-token
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nitro-token
 
-.PHONY: all check demo clean deps lint install uninstall
+.PHONY: all check sanitize valgrind fuzz demo clean deps lint install uninstall
