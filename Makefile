@@ -93,7 +93,7 @@ deps:
 		mandoc zsh fish valgrind clang libclang-rt-14-dev time
 
 lint:
-	clang-format --dry-run --Werror src/*.c src/*.h tests/*.c
+	clang-format --dry-run --Werror src/*.c src/*.h tests/*.c tests/fuzz/*.c
 
 install: nitro-token
 	install -d $(DESTDIR)$(BINDIR)

@@ -15,7 +15,10 @@ struct buf {
 	size_t cap; /* appends that would pass this many bytes fail */
 };
 
-#define BUF_INIT(c) { NULL, 0, 0, (c) }
+#define BUF_INIT(c)                                                                                \
+	{                                                                                          \
+		NULL, 0, 0, (c)                                                                    \
+	}
 
 enum buf_status { BUF_OK = 0, BUF_ENOMEM, BUF_ECAP };
 

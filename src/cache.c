@@ -34,8 +34,8 @@
 #include "msg.h"
 #include "secret.h"
 
-#define ENTRY_MAX  (TOKEN_MAX + 1024)
-#define LOCK_POLL  10 /* ms between attempts to take a busy lock */
+#define ENTRY_MAX (TOKEN_MAX + 1024)
+#define LOCK_POLL 10 /* ms between attempts to take a busy lock */
 
 void
 cache_init(struct cache *c)
@@ -107,8 +107,7 @@ open_dir(const char *dir)
 	struct stat st;
 	int fd;
 
-	if (make_dirs(dir) != 0 ||
-	    (fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+	if (make_dirs(dir) != 0 || (fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		msg_warn("cache directory '%s': %s; running without the cache", dir,
 			 strerror(errno));
 		return -1;
@@ -142,7 +141,8 @@ take_lock(struct cache *c, long long deadline)
 		}
 		if (clock_ms() + LOCK_POLL >= deadline) {
 			msg_warn("cache lock '%s' still busy at the timeout; "
-				 "running without the cache", path);
+				 "running without the cache",
+				 path);
 			return -1;
 		}
 		clock_sleep_ms(LOCK_POLL);
@@ -287,9 +287,9 @@ cache_put(struct cache *c, const struct token *tok)
 		msg_debug(1, "cache: not storing a token whose lifetime is unknown");
 		return CACHE_OK;
 	}
-	o = json_pack("{s:i, s:s, s:s, s:I, s:I}", "version", 1, "access_token",
-		      tok->access_token, "token_type", tok->token_type, "obtained_at",
-		      (json_int_t)tok->obtained_at, "expires_at", (json_int_t)tok->expires_at);
+	o = json_pack("{s:i, s:s, s:s, s:I, s:I}", "version", 1, "access_token", tok->access_token,
+		      "token_type", tok->token_type, "obtained_at", (json_int_t)tok->obtained_at,
+		      "expires_at", (json_int_t)tok->expires_at);
 	if (o != NULL)
 		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
@@ -297,8 +297,7 @@ cache_put(struct cache *c, const struct token *tok)
 	if (s == NULL)
 		goto out;
 	fd = openat(c->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || fchmod(fd, 0600) != 0 || write_all(fd, s, strlen(s)) != 0 ||
-	    fsync(fd) != 0)
+	if (fd < 0 || fchmod(fd, 0600) != 0 || write_all(fd, s, strlen(s)) != 0 || fsync(fd) != 0)
 		goto out;
 	if (close(fd) != 0) {
 		fd = -1;

@@ -10,8 +10,8 @@
 #define CACHE_MAX_AGE 86400 /* no entry is reused longer than this */
 
 struct cache {
-	int dirfd;  /* -1 when the cache is not in use */
-	int lockfd; /* holds the entry's exclusive lock while >= 0 */
+	int dirfd;     /* -1 when the cache is not in use */
+	int lockfd;    /* holds the entry's exclusive lock while >= 0 */
 	char name[65]; /* hex SHA-256 of the entry's key */
 };
 

@@ -26,99 +26,101 @@ enum {
 
 static const char shortopts[] = "+:f:hqVv";
 static const struct option longopts[] = {
-	{ "base-url", required_argument, NULL, OPT_SETTING + SET_BASE_URL },
-	{ "cacert", required_argument, NULL, OPT_SETTING + SET_CACERT },
-	{ "cache-dir", required_argument, NULL, OPT_SETTING + SET_CACHE_DIR },
-	{ "capath", required_argument, NULL, OPT_SETTING + SET_CAPATH },
-	{ "client-id", required_argument, NULL, OPT_SETTING + SET_CLIENT_ID },
-	{ "client-secret", required_argument, NULL, OPT_SETTING + SET_CLIENT_SECRET },
-	{ "client-secret-file", required_argument, NULL, OPT_SETTING + SET_CLIENT_SECRET_FILE },
-	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "connect-timeout", required_argument, NULL, OPT_SETTING + SET_CONNECT_TIMEOUT },
-	{ "export", no_argument, NULL, OPT_EXPORT },
-	{ "format", required_argument, NULL, 'f' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "min-ttl", required_argument, NULL, OPT_SETTING + SET_MIN_TTL },
-	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
-	{ "profile", required_argument, NULL, OPT_PROFILE },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "refresh", no_argument, NULL, OPT_REFRESH },
-	{ "retries", required_argument, NULL, OPT_SETTING + SET_RETRIES },
-	{ "show-config", no_argument, NULL, OPT_SHOW_CONFIG },
-	{ "timeout", required_argument, NULL, OPT_SETTING + SET_TIMEOUT },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+    {"base-url", required_argument, NULL, OPT_SETTING + SET_BASE_URL},
+    {"cacert", required_argument, NULL, OPT_SETTING + SET_CACERT},
+    {"cache-dir", required_argument, NULL, OPT_SETTING + SET_CACHE_DIR},
+    {"capath", required_argument, NULL, OPT_SETTING + SET_CAPATH},
+    {"client-id", required_argument, NULL, OPT_SETTING + SET_CLIENT_ID},
+    {"client-secret", required_argument, NULL, OPT_SETTING + SET_CLIENT_SECRET},
+    {"client-secret-file", required_argument, NULL, OPT_SETTING + SET_CLIENT_SECRET_FILE},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"connect-timeout", required_argument, NULL, OPT_SETTING + SET_CONNECT_TIMEOUT},
+    {"export", no_argument, NULL, OPT_EXPORT},
+    {"format", required_argument, NULL, 'f'},
+    {"help", no_argument, NULL, 'h'},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"min-ttl", required_argument, NULL, OPT_SETTING + SET_MIN_TTL},
+    {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+    {"profile", required_argument, NULL, OPT_PROFILE},
+    {"quiet", no_argument, NULL, 'q'},
+    {"refresh", no_argument, NULL, OPT_REFRESH},
+    {"retries", required_argument, NULL, OPT_SETTING + SET_RETRIES},
+    {"show-config", no_argument, NULL, OPT_SHOW_CONFIG},
+    {"timeout", required_argument, NULL, OPT_SETTING + SET_TIMEOUT},
+    {"verbose", no_argument, NULL, 'v'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
 void
 cli_usage(FILE *fp)
 {
-	fputs("usage: " PROGNAME " [-hqVv] [-f format] [--json | --export] [--base-url url]\n"
-	      "                   [--client-id id] [--client-secret-file file] [--config file]\n"
-	      "                   [--profile name] [--cache-dir dir] [--no-cache | --refresh]\n"
-	      "                   [--min-ttl seconds] [--timeout seconds] [--connect-timeout seconds]\n"
-	      "                   [--retries n] [--cacert file] [--capath dir] [--show-config]\n"
-	      "                   [-- command [arg ...]]\n"
-	      "\n"
-	      "Get a Nitro Sign API access token and print it, or run COMMAND with it in\n"
-	      "NITRO_ACCESS_TOKEN, NITRO_TOKEN_TYPE and NITRO_TOKEN_EXPIRES_AT.\n"
-	      "\n"
-	      "Credentials:\n"
-	      "  --client-id ID             client ID                   (NITRO_CLIENT_ID)\n"
-	      "  --client-secret-file FILE  read the secret from FILE, - for stdin\n"
-	      "                                                         (NITRO_CLIENT_SECRET_FILE)\n"
-	      "  --client-secret SECRET     the secret itself; visible to other local users,\n"
-	      "                             prefer the file or NITRO_CLIENT_SECRET\n"
-	      "  --config FILE              config file       (NITRO_CONFIG, default\n"
-	      "                             $XDG_CONFIG_HOME/nitro-token/config)\n"
-	      "  --profile NAME             config file section to use  (NITRO_PROFILE)\n"
-	      "  --show-config              print every setting and its source, send nothing\n"
-	      "\n"
-	      "Output:\n"
-	      "  -f, --format FORMAT        token, json, export, fish, powershell, dotenv,\n"
-	      "                             header or curl              (NITRO_FORMAT)\n"
-	      "  --json                     same as --format json\n"
-	      "  --export                   same as --format export\n"
-	      "\n"
-	      "Network:\n"
-	      "  --base-url URL             API base URL (NITRO_BASE_URL,\n"
-	      "                             default https://api.gonitro.dev)\n"
-	      "  --cacert FILE              trust the CA certificates in FILE  (NITRO_CACERT)\n"
-	      "  --capath DIR               trust the CA certificates in DIR   (NITRO_CAPATH)\n"
-	      "  --connect-timeout SECONDS  per connection attempt, default 10\n"
-	      "                                                         (NITRO_CONNECT_TIMEOUT)\n"
-	      "  --timeout SECONDS          for the whole run, default 30    (NITRO_TIMEOUT)\n"
-	      "  --retries N                retries of transient failures, default 2\n"
-	      "                                                         (NITRO_RETRIES)\n"
-	      "\n"
-	      "Cache:\n"
-	      "  --cache-dir DIR            default $XDG_CACHE_HOME/nitro-token (NITRO_CACHE_DIR)\n"
-	      "  --no-cache                 neither read nor write the cache (NITRO_CACHE=no)\n"
-	      "  --refresh                  fetch a new token and replace the cached one\n"
-	      "  --min-ttl SECONDS          reuse a cached token only if it is valid this long,\n"
-	      "                             default 300                 (NITRO_MIN_TTL)\n"
-	      "\n"
-	      "Other:\n"
-	      "  -h, --help                 print this help and exit\n"
-	      "  -q, --quiet                no warnings\n"
-	      "  -v, --verbose              trace the steps on stderr; twice: HTTP headers\n"
-	      "  -V, --version              print the version and libcurl's and exit\n"
-	      "\n"
-	      "Exit status:\n"
-	      "  0  token printed, or COMMAND run (then COMMAND's status; 126 cannot run it,\n"
-	      "     127 not found)\n"
-	      "  1  internal error: out of memory, write to stdout failed\n"
-	      "  2  usage: unknown option or bad value on the command line\n"
-	      "  3  configuration: missing or invalid credentials or settings\n"
-	      "  4  network or TLS: DNS, connect, certificate, timeout, reset\n"
-	      "  5  request rejected: HTTP 400 and other 4xx\n"
-	      "  6  unauthorized: HTTP 401 or 403\n"
-	      "  7  server error: HTTP 5xx, or 429 after the retries\n"
-	      "  8  invalid response: no usable token, a redirect, or a body over 64 KiB\n"
-	      "  130, 143  interrupted by SIGINT, SIGTERM\n",
-	      fp);
+	fputs(
+	    "usage: " PROGNAME " [-hqVv] [-f format] [--json | --export] [--base-url url]\n"
+	    "                   [--client-id id] [--client-secret-file file] [--config file]\n"
+	    "                   [--profile name] [--cache-dir dir] [--no-cache | --refresh]\n"
+	    "                   [--min-ttl seconds] [--timeout seconds] [--connect-timeout "
+	    "seconds]\n"
+	    "                   [--retries n] [--cacert file] [--capath dir] [--show-config]\n"
+	    "                   [-- command [arg ...]]\n"
+	    "\n"
+	    "Get a Nitro Sign API access token and print it, or run COMMAND with it in\n"
+	    "NITRO_ACCESS_TOKEN, NITRO_TOKEN_TYPE and NITRO_TOKEN_EXPIRES_AT.\n"
+	    "\n"
+	    "Credentials:\n"
+	    "  --client-id ID             client ID                   (NITRO_CLIENT_ID)\n"
+	    "  --client-secret-file FILE  read the secret from FILE, - for stdin\n"
+	    "                                                         (NITRO_CLIENT_SECRET_FILE)\n"
+	    "  --client-secret SECRET     the secret itself; visible to other local users,\n"
+	    "                             prefer the file or NITRO_CLIENT_SECRET\n"
+	    "  --config FILE              config file       (NITRO_CONFIG, default\n"
+	    "                             $XDG_CONFIG_HOME/nitro-token/config)\n"
+	    "  --profile NAME             config file section to use  (NITRO_PROFILE)\n"
+	    "  --show-config              print every setting and its source, send nothing\n"
+	    "\n"
+	    "Output:\n"
+	    "  -f, --format FORMAT        token, json, export, fish, powershell, dotenv,\n"
+	    "                             header or curl              (NITRO_FORMAT)\n"
+	    "  --json                     same as --format json\n"
+	    "  --export                   same as --format export\n"
+	    "\n"
+	    "Network:\n"
+	    "  --base-url URL             API base URL (NITRO_BASE_URL,\n"
+	    "                             default https://api.gonitro.dev)\n"
+	    "  --cacert FILE              trust the CA certificates in FILE  (NITRO_CACERT)\n"
+	    "  --capath DIR               trust the CA certificates in DIR   (NITRO_CAPATH)\n"
+	    "  --connect-timeout SECONDS  per connection attempt, default 10\n"
+	    "                                                         (NITRO_CONNECT_TIMEOUT)\n"
+	    "  --timeout SECONDS          for the whole run, default 30    (NITRO_TIMEOUT)\n"
+	    "  --retries N                retries of transient failures, default 2\n"
+	    "                                                         (NITRO_RETRIES)\n"
+	    "\n"
+	    "Cache:\n"
+	    "  --cache-dir DIR            default $XDG_CACHE_HOME/nitro-token (NITRO_CACHE_DIR)\n"
+	    "  --no-cache                 neither read nor write the cache (NITRO_CACHE=no)\n"
+	    "  --refresh                  fetch a new token and replace the cached one\n"
+	    "  --min-ttl SECONDS          reuse a cached token only if it is valid this long,\n"
+	    "                             default 300                 (NITRO_MIN_TTL)\n"
+	    "\n"
+	    "Other:\n"
+	    "  -h, --help                 print this help and exit\n"
+	    "  -q, --quiet                no warnings\n"
+	    "  -v, --verbose              trace the steps on stderr; twice: HTTP headers\n"
+	    "  -V, --version              print the version and libcurl's and exit\n"
+	    "\n"
+	    "Exit status:\n"
+	    "  0  token printed, or COMMAND run (then COMMAND's status; 126 cannot run it,\n"
+	    "     127 not found)\n"
+	    "  1  internal error: out of memory, write to stdout failed\n"
+	    "  2  usage: unknown option or bad value on the command line\n"
+	    "  3  configuration: missing or invalid credentials or settings\n"
+	    "  4  network or TLS: DNS, connect, certificate, timeout, reset\n"
+	    "  5  request rejected: HTTP 400 and other 4xx\n"
+	    "  6  unauthorized: HTTP 401 or 403\n"
+	    "  7  server error: HTTP 5xx, or 429 after the retries\n"
+	    "  8  invalid response: no usable token, a redirect, or a body over 64 KiB\n"
+	    "  130, 143  interrupted by SIGINT, SIGTERM\n",
+	    fp);
 }
 
 int
@@ -131,18 +133,40 @@ cli_parse(struct cli *cli, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
-		case 'f': cli->flag[SET_FORMAT] = optarg; break;
-		case 'h': return CLI_HELP;
-		case 'q': cli->quiet = 1; break;
-		case 'V': return CLI_VERSION;
-		case 'v': cli->verbose++; break;
-		case OPT_CONFIG: cli->config = optarg; break;
-		case OPT_EXPORT: cli->flag[SET_FORMAT] = "export"; break;
-		case OPT_JSON: cli->flag[SET_FORMAT] = "json"; break;
-		case OPT_NO_CACHE: cli->flag[SET_CACHE] = "no"; break;
-		case OPT_PROFILE: cli->profile = optarg; break;
-		case OPT_REFRESH: cli->refresh = 1; break;
-		case OPT_SHOW_CONFIG: cli->show_config = 1; break;
+		case 'f':
+			cli->flag[SET_FORMAT] = optarg;
+			break;
+		case 'h':
+			return CLI_HELP;
+		case 'q':
+			cli->quiet = 1;
+			break;
+		case 'V':
+			return CLI_VERSION;
+		case 'v':
+			cli->verbose++;
+			break;
+		case OPT_CONFIG:
+			cli->config = optarg;
+			break;
+		case OPT_EXPORT:
+			cli->flag[SET_FORMAT] = "export";
+			break;
+		case OPT_JSON:
+			cli->flag[SET_FORMAT] = "json";
+			break;
+		case OPT_NO_CACHE:
+			cli->flag[SET_CACHE] = "no";
+			break;
+		case OPT_PROFILE:
+			cli->profile = optarg;
+			break;
+		case OPT_REFRESH:
+			cli->refresh = 1;
+			break;
+		case OPT_SHOW_CONFIG:
+			cli->show_config = 1;
+			break;
 		case ':':
 			msg_err("option '%s' needs a value", argv[optind - 1]);
 			return CLI_EUSAGE;
@@ -168,7 +192,8 @@ cli_parse(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc) {
 		if (strcmp(argv[optind - 1], "--") != 0) {
-			msg_err("unexpected argument '%s' (a command goes after '--')", argv[optind]);
+			msg_err("unexpected argument '%s' (a command goes after '--')",
+				argv[optind]);
 			return CLI_EUSAGE;
 		}
 		cli->command = argv + optind;

@@ -19,7 +19,7 @@ clock_ms(void)
 static inline void
 clock_sleep_ms(long long ms)
 {
-	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000 };
+	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
 
 	while (ms > 0 && nanosleep(&ts, &ts) != 0)
 		;

@@ -30,7 +30,7 @@
 #include "secret.h"
 
 #define DEFAULT_BASE_URL "https://api.gonitro.dev"
-#define PROFILES_MAX     32
+#define PROFILES_MAX	 32
 
 enum { F_PATH = 1, F_SECRET = 2, F_NOFILE = 4 };
 
@@ -41,20 +41,20 @@ static const struct {
 	const char *def;
 	int flags;
 } settings[SET_COUNT] = {
-	[SET_BASE_URL] = { "base-url", "NITRO_BASE_URL", NULL, DEFAULT_BASE_URL, 0 },
-	[SET_CACERT] = { "cacert", "NITRO_CACERT", NULL, NULL, F_PATH },
-	[SET_CACHE] = { "cache", "NITRO_CACHE", NULL, "yes", 0 },
-	[SET_CACHE_DIR] = { "cache-dir", "NITRO_CACHE_DIR", "NITRO_TOKEN_CACHE_DIR", NULL, F_PATH },
-	[SET_CAPATH] = { "capath", "NITRO_CAPATH", NULL, NULL, F_PATH },
-	[SET_CLIENT_ID] = { "client-id", "NITRO_CLIENT_ID", NULL, NULL, 0 },
-	[SET_CLIENT_SECRET] = { "client-secret", "NITRO_CLIENT_SECRET", NULL, NULL, F_SECRET },
-	[SET_CLIENT_SECRET_FILE] = { "client-secret-file", "NITRO_CLIENT_SECRET_FILE", NULL, NULL,
-				     F_PATH },
-	[SET_CONNECT_TIMEOUT] = { "connect-timeout", "NITRO_CONNECT_TIMEOUT", NULL, "10", 0 },
-	[SET_FORMAT] = { "format", "NITRO_FORMAT", NULL, "token", 0 },
-	[SET_MIN_TTL] = { "min-ttl", "NITRO_MIN_TTL", NULL, "300", 0 },
-	[SET_RETRIES] = { "retries", "NITRO_RETRIES", NULL, "2", 0 },
-	[SET_TIMEOUT] = { "timeout", "NITRO_TIMEOUT", NULL, "30", 0 },
+    [SET_BASE_URL] = {"base-url", "NITRO_BASE_URL", NULL, DEFAULT_BASE_URL, 0},
+    [SET_CACERT] = {"cacert", "NITRO_CACERT", NULL, NULL, F_PATH},
+    [SET_CACHE] = {"cache", "NITRO_CACHE", NULL, "yes", 0},
+    [SET_CACHE_DIR] = {"cache-dir", "NITRO_CACHE_DIR", "NITRO_TOKEN_CACHE_DIR", NULL, F_PATH},
+    [SET_CAPATH] = {"capath", "NITRO_CAPATH", NULL, NULL, F_PATH},
+    [SET_CLIENT_ID] = {"client-id", "NITRO_CLIENT_ID", NULL, NULL, 0},
+    [SET_CLIENT_SECRET] = {"client-secret", "NITRO_CLIENT_SECRET", NULL, NULL, F_SECRET},
+    [SET_CLIENT_SECRET_FILE] = {"client-secret-file", "NITRO_CLIENT_SECRET_FILE", NULL, NULL,
+				F_PATH},
+    [SET_CONNECT_TIMEOUT] = {"connect-timeout", "NITRO_CONNECT_TIMEOUT", NULL, "10", 0},
+    [SET_FORMAT] = {"format", "NITRO_FORMAT", NULL, "token", 0},
+    [SET_MIN_TTL] = {"min-ttl", "NITRO_MIN_TTL", NULL, "300", 0},
+    [SET_RETRIES] = {"retries", "NITRO_RETRIES", NULL, "2", 0},
+    [SET_TIMEOUT] = {"timeout", "NITRO_TIMEOUT", NULL, "30", 0},
 };
 
 const char *
@@ -68,10 +68,18 @@ static const char *
 where(const struct config *cfg, const struct value *v, const char *name, char *out, size_t n)
 {
 	switch (v->src) {
-	case SRC_FLAG: snprintf(out, n, "--%s", name); break;
-	case SRC_ENV: snprintf(out, n, "%s", v->env); break;
-	case SRC_FILE: snprintf(out, n, "%s:%d: %s", cfg->file.s, v->line, name); break;
-	default: snprintf(out, n, "%s", name); break;
+	case SRC_FLAG:
+		snprintf(out, n, "--%s", name);
+		break;
+	case SRC_ENV:
+		snprintf(out, n, "%s", v->env);
+		break;
+	case SRC_FILE:
+		snprintf(out, n, "%s:%d: %s", cfg->file.s, v->line, name);
+		break;
+	default:
+		snprintf(out, n, "%s", name);
+		break;
 	}
 	return out;
 }
@@ -148,15 +156,15 @@ struct parse {
 	int line;
 	char err[PATH_MAX + 256]; /* the first error, with FILE:LINE */
 	int errline;
-	int has_secret;           /* any section sets client-secret */
-	char section[64];         /* the section of the last header line read */
+	int has_secret;	  /* any section sets client-secret */
+	char section[64]; /* the section of the last header line read */
 	char profiles[PROFILES_MAX][64];
 	int nprofiles;
 	int found; /* the selected profile exists */
 };
 
 static void parse_error(struct parse *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void
 parse_error(struct parse *p, const char *fmt, ...)
@@ -289,7 +297,8 @@ read_config_file(struct config *cfg)
 	FILE *fp;
 
 	if ((fp = fopen(cfg->file.s, "re")) == NULL) {
-		if (errno == ENOENT && cfg->file.src == SRC_DEFAULT && cfg->profile.src == SRC_DEFAULT)
+		if (errno == ENOENT && cfg->file.src == SRC_DEFAULT &&
+		    cfg->profile.src == SRC_DEFAULT)
 			return CONFIG_OK;
 		msg_err("cannot read config file '%s': %s", cfg->file.s, strerror(errno));
 		return CONFIG_EINVALID;
@@ -347,8 +356,8 @@ parse_long(struct config *cfg, enum setting s, long min, long max, long *out)
 	errno = 0;
 	n = strtol(str, &end, 10);
 	if (errno != 0 || end == str || *end != '\0' || n < min || n > max || !isdigit(*str)) {
-		snprintf(why, sizeof(why), "'%.32s' is not a whole number from %ld to %ld", str, min,
-			 max);
+		snprintf(why, sizeof(why), "'%.32s' is not a whole number from %ld to %ld", str,
+			 min, max);
 		return bad_value(cfg, s, why);
 	}
 	*out = n;
@@ -358,8 +367,8 @@ parse_long(struct config *cfg, enum setting s, long min, long max, long *out)
 static int
 parse_bool(struct config *cfg, enum setting s, int *out)
 {
-	static const char *const yes[] = { "yes", "true", "on", "1", NULL };
-	static const char *const no[] = { "no", "false", "off", "0", NULL };
+	static const char *const yes[] = {"yes", "true", "on", "1", NULL};
+	static const char *const no[] = {"no", "false", "off", "0", NULL};
 	int i;
 
 	for (i = 0; yes[i] != NULL; i++) {
@@ -406,8 +415,7 @@ check_base_url(struct config *cfg)
 	host = url + (https ? 8 : 7);
 	end = host + strcspn(host, "/?#");
 	if (memchr(host, '@', (size_t)(end - host)) != NULL)
-		return bad_value(cfg, SET_BASE_URL,
-				 "URL must not carry a user name or password");
+		return bad_value(cfg, SET_BASE_URL, "URL must not carry a user name or password");
 	if (strpbrk(url, "?#") != NULL)
 		return bad_value(cfg, SET_BASE_URL, "URL must not have a query or fragment");
 	if (*host == '[') {
@@ -420,8 +428,9 @@ check_base_url(struct config *cfg)
 	if (hostlen == 0)
 		return bad_value(cfg, SET_BASE_URL, "URL has no host");
 	if (!https && !is_loopback(host, hostlen))
-		return bad_value(cfg, SET_BASE_URL,
-				 "plain http:// is allowed only to a loopback address; use https://");
+		return bad_value(
+		    cfg, SET_BASE_URL,
+		    "plain http:// is allowed only to a loopback address; use https://");
 	n = strlen(url);
 	while (n > 0 && url[n - 1] == '/')
 		n--;
@@ -475,7 +484,7 @@ convert(struct config *cfg)
 static int
 from_env(struct config *cfg, enum setting s)
 {
-	const char *names[2] = { settings[s].env, settings[s].alias };
+	const char *names[2] = {settings[s].env, settings[s].alias};
 	const char *val;
 	int i;
 
@@ -524,7 +533,8 @@ config_load(struct config *cfg, const struct cli *cli)
 		    (rc = set_value(&cfg->v[i], cli->flag[i], SRC_FLAG, 0, NULL)) != CONFIG_OK)
 			return rc;
 		if (cfg->v[i].s == NULL && settings[i].def != NULL &&
-		    (rc = set_value(&cfg->v[i], settings[i].def, SRC_DEFAULT, 0, NULL)) != CONFIG_OK)
+		    (rc = set_value(&cfg->v[i], settings[i].def, SRC_DEFAULT, 0, NULL)) !=
+			CONFIG_OK)
 			return rc;
 		if (cfg->v[i].s == NULL && i == SET_CACHE_DIR) {
 			if ((path = xdg_path("XDG_CACHE_HOME", ".cache", "")) == NULL)
@@ -596,11 +606,21 @@ static void
 show_source(const struct config *cfg, const struct value *v, FILE *fp)
 {
 	switch (v->src) {
-	case SRC_FLAG: fputs("flag", fp); break;
-	case SRC_ENV: fprintf(fp, "env %s", v->env); break;
-	case SRC_FILE: fprintf(fp, "%s:%d", cfg->file.s, v->line); break;
-	case SRC_DEFAULT: fputs("default", fp); break;
-	case SRC_UNSET: fputs("unset", fp); break;
+	case SRC_FLAG:
+		fputs("flag", fp);
+		break;
+	case SRC_ENV:
+		fprintf(fp, "env %s", v->env);
+		break;
+	case SRC_FILE:
+		fprintf(fp, "%s:%d", cfg->file.s, v->line);
+		break;
+	case SRC_DEFAULT:
+		fputs("default", fp);
+		break;
+	case SRC_UNSET:
+		fputs("unset", fp);
+		break;
 	}
 }
 

@@ -34,7 +34,7 @@ enum source { SRC_UNSET, SRC_DEFAULT, SRC_FILE, SRC_ENV, SRC_FLAG };
 struct value {
 	char *s; /* owned; NULL when unset */
 	enum source src;
-	int line;        /* with SRC_FILE */
+	int line;	 /* with SRC_FILE */
 	const char *env; /* with SRC_ENV: the variable's name */
 };
 
@@ -42,7 +42,7 @@ struct cli;
 
 struct config {
 	struct value v[SET_COUNT];
-	struct value file;    /* the config file's path */
+	struct value file; /* the config file's path */
 	int file_found;
 	struct value profile;
 

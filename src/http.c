@@ -34,8 +34,8 @@
 
 #define ELF_NOTE_DLOPEN_VENDOR "FDO"
 #define ELF_NOTE_DLOPEN_TYPE   UINT32_C(0x407c0c0a)
-#define DLOPEN_JSON                                                                          \
-	"[{\"feature\":\"http\",\"description\":\"token requests over HTTPS\","              \
+#define DLOPEN_JSON                                                                                \
+	"[{\"feature\":\"http\",\"description\":\"token requests over HTTPS\","                    \
 	"\"priority\":\"required\",\"soname\":[\"" LIBCURL_SONAME "\"]}]"
 
 __attribute__((used, section(".note.dlopen"))) _Alignas(uint32_t) static const struct {
@@ -45,9 +45,9 @@ __attribute__((used, section(".note.dlopen"))) _Alignas(uint32_t) static const s
 	char name[sizeof(ELF_NOTE_DLOPEN_VENDOR)];
 	_Alignas(uint32_t) char json[sizeof(DLOPEN_JSON)];
 } dlopen_note = {
-	{ sizeof(ELF_NOTE_DLOPEN_VENDOR), sizeof(DLOPEN_JSON), ELF_NOTE_DLOPEN_TYPE },
-	ELF_NOTE_DLOPEN_VENDOR,
-	DLOPEN_JSON,
+    {sizeof(ELF_NOTE_DLOPEN_VENDOR), sizeof(DLOPEN_JSON), ELF_NOTE_DLOPEN_TYPE},
+    ELF_NOTE_DLOPEN_VENDOR,
+    DLOPEN_JSON,
 };
 
 /* the libcurl functions we use, resolved by name */
@@ -68,10 +68,9 @@ static int
 load_libcurl(char *why, size_t whysz)
 {
 	static const char *const names[] = {
-		"curl_global_init",   "curl_easy_init",      "curl_easy_setopt",
-		"curl_easy_perform",  "curl_easy_getinfo",   "curl_easy_cleanup",
-		"curl_easy_strerror", "curl_slist_append",   "curl_slist_free_all",
-		"curl_version",
+	    "curl_global_init",	   "curl_easy_init",	"curl_easy_setopt",   "curl_easy_perform",
+	    "curl_easy_getinfo",   "curl_easy_cleanup", "curl_easy_strerror", "curl_slist_append",
+	    "curl_slist_free_all", "curl_version",
 	};
 	void **slots = (void **)&lc;
 	static void *handle;
@@ -179,7 +178,7 @@ static int
 on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *user)
 {
 	static const char *const secret_headers[] = {
-		"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", NULL,
+	    "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", NULL,
 	};
 	const char *prefix, *line, *end = data + size, *nl;
 	char clean[512];
@@ -189,10 +188,17 @@ on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *user)
 	(void)h;
 	(void)user;
 	switch (type) {
-	case CURLINFO_TEXT: prefix = "* "; break;
-	case CURLINFO_HEADER_OUT: prefix = "> "; break;
-	case CURLINFO_HEADER_IN: prefix = "< "; break;
-	default: return 0;
+	case CURLINFO_TEXT:
+		prefix = "* ";
+		break;
+	case CURLINFO_HEADER_OUT:
+		prefix = "> ";
+		break;
+	case CURLINFO_HEADER_IN:
+		prefix = "< ";
+		break;
+	default:
+		return 0;
 	}
 	for (line = data; line < end; line = nl + 1) {
 		nl = memchr(line, '\n', (size_t)(end - line));
@@ -222,7 +228,12 @@ static int
 retryable_status(long status)
 {
 	switch (status) {
-	case 408: case 429: case 500: case 502: case 503: case 504:
+	case 408:
+	case 429:
+	case 500:
+	case 502:
+	case 503:
+	case 504:
 		return 1;
 	}
 	return 0;
@@ -302,10 +313,10 @@ http_post(const struct http_options *opt, const struct buf *body, struct http_re
 	  char *why, size_t whysz)
 {
 	static const char *const headers[] = {
-		"Content-Type: application/json",
-		"Accept: application/json",
-		"User-Agent: " PROGNAME "/" VERSION,
-		"Expect:",
+	    "Content-Type: application/json",
+	    "Accept: application/json",
+	    "User-Agent: " PROGNAME "/" VERSION,
+	    "Expect:",
 	};
 	char errbuf[CURL_ERROR_SIZE];
 	struct curl_slist *hdrs = NULL, *tmp;
@@ -344,8 +355,9 @@ http_post(const struct http_options *opt, const struct buf *body, struct http_re
 		errbuf[0] = '\0';
 		lc.easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left);
 		lc.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-			       (long)(opt->connect_timeout * 1000 < left ? opt->connect_timeout * 1000
-									 : left));
+			       (long)(opt->connect_timeout * 1000 < left
+					  ? opt->connect_timeout * 1000
+					  : left));
 		msg_debug(1, "attempt %d: POST %s", res->attempts, opt->url);
 		started = clock_ms();
 		res->sent_at = (long long)time(NULL);

@@ -16,7 +16,7 @@ struct http_options {
 	const char *cacert; /* NULL: the system's trust store */
 	const char *capath;
 	long connect_timeout; /* seconds, per attempt */
-	long retries;         /* attempts after the first */
+	long retries;	      /* attempts after the first */
 	long long deadline;   /* clock_ms() by which everything must be over */
 };
 

@@ -27,14 +27,14 @@
 
 enum exit_code {
 	EXIT_OK = 0,
-	EXIT_INTERNAL = 1,   /* out of memory, stdout write failure */
-	EXIT_USAGE = 2,      /* bad command line */
-	EXIT_CONFIG = 3,     /* missing or invalid settings or credentials */
-	EXIT_NETWORK = 4,    /* DNS, connect, TLS, timeout, reset */
-	EXIT_REJECTED = 5,   /* HTTP 400 and other 4xx */
+	EXIT_INTERNAL = 1,     /* out of memory, stdout write failure */
+	EXIT_USAGE = 2,	       /* bad command line */
+	EXIT_CONFIG = 3,       /* missing or invalid settings or credentials */
+	EXIT_NETWORK = 4,      /* DNS, connect, TLS, timeout, reset */
+	EXIT_REJECTED = 5,     /* HTTP 400 and other 4xx */
 	EXIT_UNAUTHORIZED = 6, /* HTTP 401, 403 */
-	EXIT_SERVER = 7,     /* HTTP 5xx, 429 after retries */
-	EXIT_INVALID = 8,    /* unusable 2xx, any 1xx or 3xx, oversized body */
+	EXIT_SERVER = 7,       /* HTTP 5xx, 429 after retries */
+	EXIT_INVALID = 8,      /* unusable 2xx, any 1xx or 3xx, oversized body */
 	EXIT_CANNOT_RUN = 126,
 	EXIT_NOT_FOUND = 127,
 };
@@ -43,10 +43,15 @@ static int
 from_config_status(int rc)
 {
 	switch (rc) {
-	case CONFIG_OK: return EXIT_OK;
-	case CONFIG_EUSAGE: return EXIT_USAGE;
-	case CONFIG_EINVALID: return EXIT_CONFIG;
-	default: msg_err("out of memory"); return EXIT_INTERNAL;
+	case CONFIG_OK:
+		return EXIT_OK;
+	case CONFIG_EUSAGE:
+		return EXIT_USAGE;
+	case CONFIG_EINVALID:
+		return EXIT_CONFIG;
+	default:
+		msg_err("out of memory");
+		return EXIT_INTERNAL;
 	}
 }
 
@@ -105,12 +110,12 @@ static int
 fetch(const struct config *cfg, long long deadline, struct token *tok)
 {
 	struct http_options opt = {
-		.url = cfg->token_url,
-		.cacert = cfg->v[SET_CACERT].s,
-		.capath = cfg->v[SET_CAPATH].s,
-		.connect_timeout = cfg->connect_timeout,
-		.retries = cfg->retries,
-		.deadline = deadline,
+	    .url = cfg->token_url,
+	    .cacert = cfg->v[SET_CACERT].s,
+	    .capath = cfg->v[SET_CAPATH].s,
+	    .connect_timeout = cfg->connect_timeout,
+	    .retries = cfg->retries,
+	    .deadline = deadline,
 	};
 	struct buf body = BUF_INIT(2 * SECRET_MAX + 1024);
 	struct http_response res;
@@ -118,7 +123,8 @@ fetch(const struct config *cfg, long long deadline, struct token *tok)
 	int rc;
 
 	switch (token_request_body(cfg->v[SET_CLIENT_ID].s, cfg->secret, &body)) {
-	case TOKEN_OK: break;
+	case TOKEN_OK:
+		break;
 	case TOKEN_EINVALID:
 		msg_err("client ID or secret is not valid UTF-8");
 		return EXIT_CONFIG;
@@ -130,7 +136,8 @@ fetch(const struct config *cfg, long long deadline, struct token *tok)
 	rc = http_post(&opt, &body, &res, why, sizeof(why));
 	buf_release(&body);
 	switch (rc) {
-	case HTTP_OK: break;
+	case HTTP_OK:
+		break;
 	case HTTP_ENET:
 		msg_err("POST %s: %s", cfg->token_url, why);
 		rc = EXIT_NETWORK;
@@ -151,7 +158,9 @@ fetch(const struct config *cfg, long long deadline, struct token *tok)
 		goto out;
 	}
 	switch (token_parse(res.body.data, res.body.len, res.sent_at, tok, why, sizeof(why))) {
-	case TOKEN_OK: rc = EXIT_OK; break;
+	case TOKEN_OK:
+		rc = EXIT_OK;
+		break;
 	case TOKEN_EINVALID:
 		msg_err("invalid response from %s: %s", cfg->token_url, why);
 		rc = EXIT_INVALID;
@@ -207,12 +216,15 @@ main(int argc, char **argv)
 	cache_init(&cache);
 
 	switch (cli_parse(&cli, argc, argv)) {
-	case CLI_OK: break;
+	case CLI_OK:
+		break;
 	case CLI_HELP:
 		cli_usage(stdout);
 		rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_INTERNAL;
 		goto done;
-	case CLI_VERSION: rc = print_version(); goto done;
+	case CLI_VERSION:
+		rc = print_version();
+		goto done;
 	case CLI_EUSAGE:
 		fprintf(stderr, "Try '%s --help' for more information.\n", PROGNAME);
 		rc = EXIT_USAGE;
@@ -256,7 +268,8 @@ main(int argc, char **argv)
 		goto done;
 	}
 	switch (output_render(cfg.format, &tok, &out)) {
-	case BUF_OK: break;
+	case BUF_OK:
+		break;
 	default:
 		msg_err("cannot format the token as %s", output_format_names[cfg.format]);
 		rc = EXIT_INTERNAL;

@@ -18,7 +18,7 @@
 #include "secret.h"
 
 const char *const output_format_names[] = {
-	"token", "json", "export", "fish", "powershell", "dotenv", "header", "curl", NULL,
+    "token", "json", "export", "fish", "powershell", "dotenv", "header", "curl", NULL,
 };
 
 #define ENV_TOKEN   "NITRO_ACCESS_TOKEN"
@@ -95,13 +95,27 @@ output_quote(enum quote_style style, const char *s, struct buf *out)
 		rc = buf_puts(out, "\"");
 		for (p = (const unsigned char *)s; *p != '\0' && rc == BUF_OK; p++) {
 			switch (*p) {
-			case '\\': rc = buf_puts(out, "\\\\"); break;
-			case '"': rc = buf_puts(out, "\\\""); break;
-			case '\t': rc = buf_puts(out, "\\t"); break;
-			case '\n': rc = buf_puts(out, "\\n"); break;
-			case '\r': rc = buf_puts(out, "\\r"); break;
-			case '\v': rc = buf_puts(out, "\\v"); break;
-			default: rc = buf_append(out, p, 1); break;
+			case '\\':
+				rc = buf_puts(out, "\\\\");
+				break;
+			case '"':
+				rc = buf_puts(out, "\\\"");
+				break;
+			case '\t':
+				rc = buf_puts(out, "\\t");
+				break;
+			case '\n':
+				rc = buf_puts(out, "\\n");
+				break;
+			case '\r':
+				rc = buf_puts(out, "\\r");
+				break;
+			case '\v':
+				rc = buf_puts(out, "\\v");
+				break;
+			default:
+				rc = buf_append(out, p, 1);
+				break;
 			}
 		}
 		return rc != BUF_OK ? rc : buf_puts(out, "\"");
@@ -117,10 +131,10 @@ assign(enum format fmt, const char *name, const char *value, struct buf *out)
 		const char *pre, *mid, *post;
 		enum quote_style q;
 	} syn[] = {
-		[FMT_EXPORT] = { "export ", "=", "\n", QUOTE_SH },
-		[FMT_FISH] = { "set -gx ", " ", ";\n", QUOTE_FISH },
-		[FMT_POWERSHELL] = { "$Env:", " = ", "\n", QUOTE_POWERSHELL },
-		[FMT_DOTENV] = { "", "=", "\n", QUOTE_DOTENV },
+	    [FMT_EXPORT] = {"export ", "=", "\n", QUOTE_SH},
+	    [FMT_FISH] = {"set -gx ", " ", ";\n", QUOTE_FISH},
+	    [FMT_POWERSHELL] = {"$Env:", " = ", "\n", QUOTE_POWERSHELL},
+	    [FMT_DOTENV] = {"", "=", "\n", QUOTE_DOTENV},
 	};
 	int rc;
 
@@ -167,7 +181,7 @@ render_curl(const struct token *tok, struct buf *out)
 	int rc;
 
 	if ((rc = buf_printf(&h, "Authorization: %s %s", tok->token_type, tok->access_token)) ==
-		    BUF_OK &&
+		BUF_OK &&
 	    (rc = buf_puts(out, "header = ")) == BUF_OK &&
 	    (rc = output_quote(QUOTE_CURL, h.data, out)) == BUF_OK)
 		rc = buf_puts(out, "\n");

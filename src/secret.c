@@ -24,7 +24,7 @@
 void
 secret_harden(void)
 {
-	struct rlimit rl = { 0, 0 };
+	struct rlimit rl = {0, 0};
 
 	setrlimit(RLIMIT_CORE, &rl);
 #ifdef __linux__

@@ -10,16 +10,16 @@
 
 #include "buf.h"
 
-#define TOKEN_MAX 16384
+#define TOKEN_MAX      16384
 #define TOKEN_TYPE_MAX 64
 
 struct token {
-	char *access_token; /* owned; a valid RFC 6750 b64token */
-	char *token_type;   /* owned; printable ASCII, no spaces */
+	char *access_token;    /* owned; a valid RFC 6750 b64token */
+	char *token_type;      /* owned; printable ASCII, no spaces */
 	long long expires_in;  /* seconds left; 0 when the lifetime is unknown */
 	long long expires_at;  /* Unix seconds; 0 when the lifetime is unknown */
 	long long obtained_at; /* Unix seconds when the request was sent */
-	int cached;            /* 1 when it came from the cache */
+	int cached;	       /* 1 when it came from the cache */
 };
 
 struct oauth_error {

@@ -17,8 +17,8 @@ main(int argc, char **argv)
 		const char *name;
 		enum quote_style style;
 	} styles[] = {
-		{ "sh", QUOTE_SH },         { "fish", QUOTE_FISH }, { "powershell", QUOTE_POWERSHELL },
-		{ "dotenv", QUOTE_DOTENV }, { "curl", QUOTE_CURL },
+	    {"sh", QUOTE_SH},	      {"fish", QUOTE_FISH}, {"powershell", QUOTE_POWERSHELL},
+	    {"dotenv", QUOTE_DOTENV}, {"curl", QUOTE_CURL},
 	};
 	struct buf in = BUF_INIT(1 << 20), out = BUF_INIT(4 << 20);
 	char chunk[4096];
