@@ -234,7 +234,7 @@ cache_get(struct cache *c, long min_ttl, struct token *tok)
 		msg_debug(1, "cache: miss (entry is older than %d s)", CACHE_MAX_AGE);
 		goto out;
 	}
-	if (expires - now < min_ttl) {
+	if (expires <= now || expires - now < min_ttl) {
 		msg_debug(1, "cache: miss (token valid for %lld s, less than --min-ttl %ld)",
 			  expires - now, min_ttl);
 		goto out;

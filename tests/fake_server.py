@@ -21,7 +21,9 @@ have:
   hang        true: accept the request and never answer
   close       true: close the connection without an answer
   chunked     N: send N bytes of body with chunked transfer encoding
-Without a responses file the answer is a valid AuthTokenResponse.
+"{n}" anywhere in an item becomes the number of the request, from 1, so that
+every answer can carry a different token.  Without a responses file the
+answer is a valid AuthTokenResponse.
 
 With --proxy the server also accepts absolute-form request targets, as a
 forward proxy receives them, and logs the full target as "target".
@@ -80,7 +82,9 @@ class Handler(BaseHTTPRequestHandler):
                 items = json.load(f)
         except FileNotFoundError:
             return DEFAULT
-        return items[min(n, len(items) - 1)]
+        item = items[min(n, len(items) - 1)]
+        # "{n}" anywhere in an answer becomes the request's number, from 1
+        return json.loads(json.dumps(item).replace("{n}", str(n + 1)))
 
     def _send(self, status, headers, payload):
         self.send_response(status)

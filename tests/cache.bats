@@ -1,0 +1,276 @@
+#!/usr/bin/env bats
+# The token cache: reuse, expiry, keys, permissions, healing and
+# concurrency.
+
+load helper
+
+setup() {
+	common_setup
+	unset NITRO_CACHE
+	CACHE="$HOME/.cache/nitro-token"
+}
+
+# every answer a new token: tok-1, tok-2, ...
+unique_tokens() {
+	start_server
+	respond "{\"status\":200,\"body\":{\"access_token\":\"tok-{n}\",\"expires_in\":${1:-3600}}}"
+}
+
+entry() {
+	find "$CACHE" -type f ! -name '*.lock' ! -name '*.tmp'
+}
+
+@test "the second call is answered from the cache: no request" {
+	unique_tokens
+	run nts
+	[ "$output" = tok-1 ]
+	run --separate-stderr nts --json -v
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .access_token <<<"$output")" = tok-1 ]
+	[ "$(jq -r .cached <<<"$output")" = true ]
+	[ "$(jq -r .expires_in <<<"$output")" -le 3600 ]
+	[ "$(jq -r .expires_in <<<"$output")" -ge 3590 ]
+	[[ "$stderr" == *"cache: hit (token valid for "* ]]
+	[ "$(request_count)" = 1 ]
+}
+
+@test "a cache hit never loads libcurl" {
+	unique_tokens
+	nts >/dev/null
+	run env LD_DEBUG=files NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *libcurl* ]]
+	[[ "$output" == *tok-1* ]]
+	run env LD_DEBUG=files NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" --refresh
+	[[ "$output" == *libcurl.so.4* ]]
+}
+
+@test "--no-cache neither reads nor writes" {
+	unique_tokens
+	run nts --no-cache
+	[ "$output" = tok-1 ]
+	[ -z "$(entry 2>/dev/null)" ]
+	nts >/dev/null
+	run nts --no-cache
+	[ "$output" = tok-3 ]
+	[ "$(request_count)" = 3 ]
+}
+
+@test "cache = no in the config file, and NITRO_CACHE=no, turn it off" {
+	unique_tokens
+	mkdir -p "$HOME/.config/nitro-token"
+	printf '[default]\ncache = no\n' >"$HOME/.config/nitro-token/config"
+	nts >/dev/null
+	run nts
+	[ "$output" = tok-2 ]
+	rm "$HOME/.config/nitro-token/config"
+	run env NITRO_CACHE=no NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$output" = tok-3 ]
+	[ -z "$(entry 2>/dev/null)" ]
+}
+
+@test "--refresh fetches and replaces the entry" {
+	unique_tokens
+	nts >/dev/null
+	run nts --refresh
+	[ "$output" = tok-2 ]
+	run nts
+	[ "$output" = tok-2 ]
+	[ "$(request_count)" = 2 ]
+}
+
+@test "a rotated secret misses, and the old token never comes back for it" {
+	unique_tokens
+	nts >/dev/null
+	run env NITRO_CLIENT_SECRET=rotated-secret "$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$output" = tok-2 ]
+	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id other-id
+	[ "$output" = tok-3 ]
+	[ "$(entry | wc -l)" = 3 ]
+}
+
+@test "--min-ttl beyond the remaining lifetime fetches" {
+	unique_tokens 600
+	nts >/dev/null
+	run --separate-stderr nts -v --min-ttl 900
+	[ "$output" = tok-2 ]
+	[[ "$stderr" == *"cache: miss (token valid for "*" s, less than --min-ttl 900)"* ]]
+	run nts --min-ttl 500
+	[ "$output" = tok-2 ]
+	# the default is 300: a token with 200 s to live is not handed out
+	respond '{"status":200,"body":{"access_token":"short-{n}","expires_in":200}}'
+	nts --refresh >/dev/null
+	run nts
+	[ "$output" = short-4 ]
+}
+
+@test "a 3-second token expires" {
+	unique_tokens 3
+	nts --min-ttl 0 >/dev/null
+	run nts --min-ttl 0
+	[ "$output" = tok-1 ]
+	sleep 3.1
+	run nts --min-ttl 0
+	[ "$output" = tok-2 ]
+}
+
+@test "a token without a lifetime is never cached" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"tok-{n}"}}'
+	run --separate-stderr nts -v
+	[ "$output" = tok-1 ]
+	[[ "$stderr" == *"cache: not storing a token whose lifetime is unknown"* ]]
+	run nts
+	[ "$output" = tok-2 ]
+	[ -z "$(entry)" ]
+}
+
+@test "no entry is reused after 24 hours, whatever the server said" {
+	unique_tokens 864000
+	nts >/dev/null
+	local f now
+	f=$(entry)
+	now=$(date +%s)
+	jq -c ".obtained_at = $((now - 86401)) | .expires_at = $((now + 700000))" "$f" >"$f.new"
+	mv "$f.new" "$f"
+	chmod 600 "$f"
+	run --separate-stderr nts -v
+	[ "$output" = tok-2 ]
+	[[ "$stderr" == *"cache: miss (entry is older than 86400 s)"* ]]
+}
+
+@test "an entry obtained in the future (the clock went back) is a miss" {
+	unique_tokens
+	nts >/dev/null
+	local f now
+	f=$(entry)
+	now=$(date +%s)
+	jq -c ".obtained_at = $((now + 1000)) | .expires_at = $((now + 4600))" "$f" >"$f.new"
+	mv "$f.new" "$f"
+	run --separate-stderr nts -v
+	[ "$output" = tok-2 ]
+	[[ "$stderr" == *"cache: miss (entry obtained in the future: the clock went back)"* ]]
+}
+
+@test "the directory is created 0700 and entries are 0600" {
+	unique_tokens
+	nts >/dev/null
+	[ "$(stat -c %a "$CACHE")" = 700 ]
+	[ "$(stat -c %a "$HOME/.cache")" = 700 ]
+	[ "$(stat -c %a "$(entry)")" = 600 ]
+	local f
+	for f in "$CACHE"/*; do
+		[ "$(stat -c %a "$f")" = 600 ]
+	done
+	[[ "$(basename "$(entry)")" =~ ^[0-9a-f]{64}$ ]]
+}
+
+@test "the secret appears in no file under the cache directory" {
+	unique_tokens
+	nts >/dev/null
+	run grep -rF -- "$SECRET" "$CACHE"
+	[ "$status" -eq 1 ]
+	run grep -rF -- "$ID" "$CACHE"
+	[ "$status" -eq 1 ]
+	[ "$(jq -c 'keys' "$(entry)")" = '["access_token","expires_at","obtained_at","token_type","version"]' ]
+}
+
+@test "garbage, empty or truncated entries are misses and heal" {
+	unique_tokens
+	nts >/dev/null
+	local f bad n=1
+	f=$(entry)
+	for bad in 'garbage' '' '{"version":1,"access_token":"to' '{"version":1,"access_token":"x y","token_type":"Bearer","obtained_at":1,"expires_at":99999999999}'; do
+		printf '%s' "$bad" >"$f"
+		run nts
+		n=$((n + 1))
+		[ "$status" -eq 0 ]
+		[ "$output" = "tok-$n" ]
+		run nts
+		[ "$output" = "tok-$n" ]
+	done
+	[ "$(request_count)" = 5 ]
+}
+
+@test "an unsafe (0777) cache directory warns and the run still succeeds without it" {
+	unique_tokens
+	mkdir -p "$CACHE"
+	chmod 777 "$CACHE"
+	run --separate-stderr nts
+	[ "$status" -eq 0 ]
+	[ "$output" = tok-1 ]
+	[ "$stderr" = "nitro-token: warning: cache directory '$CACHE' is not private to you (needs owner uid $(id -u), mode 0700); running without the cache" ]
+	[ -z "$(ls -A "$CACHE")" ]
+	run --separate-stderr nts -q
+	[ "$output" = tok-2 ]
+	[ "$stderr" = "" ]
+}
+
+@test "a cache directory that cannot be created warns and the run succeeds" {
+	unique_tokens
+	: >"$BATS_TEST_TMPDIR/file"
+	run --separate-stderr nts --cache-dir "$BATS_TEST_TMPDIR/file/sub"
+	[ "$status" -eq 0 ]
+	[ "$output" = tok-1 ]
+	[ "$stderr" = "nitro-token: warning: cache directory '$BATS_TEST_TMPDIR/file/sub': Not a directory; running without the cache" ]
+}
+
+@test "--cache-dir, NITRO_CACHE_DIR, NITRO_TOKEN_CACHE_DIR and XDG_CACHE_HOME place the cache" {
+	unique_tokens
+	nts --cache-dir "$BATS_TEST_TMPDIR/c1" >/dev/null
+	[ -n "$(find "$BATS_TEST_TMPDIR/c1" -type f ! -name '*.lock')" ]
+	env NITRO_TOKEN_CACHE_DIR="$BATS_TEST_TMPDIR/c2" NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" >/dev/null
+	[ -n "$(find "$BATS_TEST_TMPDIR/c2" -type f ! -name '*.lock')" ]
+	env NITRO_CACHE_DIR="$BATS_TEST_TMPDIR/c3" NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" >/dev/null
+	[ -n "$(find "$BATS_TEST_TMPDIR/c3" -type f ! -name '*.lock')" ]
+	env XDG_CACHE_HOME="$BATS_TEST_TMPDIR/c4" NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" >/dev/null
+	[ -n "$(find "$BATS_TEST_TMPDIR/c4/nitro-token" -type f ! -name '*.lock')" ]
+	[ "$(request_count)" = 4 ]
+	[ ! -e "$CACHE" ]
+}
+
+@test "20 concurrent cold calls make exactly one request and print one token" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"tok-{n}","expires_in":3600},"delay":0.3}'
+	local i pids=()
+	for i in $(seq 20); do
+		nts >"$BATS_TEST_TMPDIR/out.$i" 2>"$BATS_TEST_TMPDIR/err.$i" &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do
+		wait "$i"
+	done
+	[ "$(request_count)" = 1 ]
+	[ "$(cat "$BATS_TEST_TMPDIR"/out.* | sort -u)" = tok-1 ]
+	[ "$(cat "$BATS_TEST_TMPDIR"/out.* | wc -l)" = 20 ]
+	[ -z "$(cat "$BATS_TEST_TMPDIR"/err.*)" ]
+	[ -z "$(find "$CACHE" -name '*.tmp')" ]
+}
+
+@test "a lock held past the timeout: warn and fetch without the cache" {
+	unique_tokens
+	nts >/dev/null
+	local lock
+	lock=$(find "$CACHE" -name '*.lock')
+	flock "$lock" sleep 3 3>&- &
+	local holder=$!
+	sleep 0.3
+	run --separate-stderr nts --timeout 1 --refresh
+	wait "$holder"
+	[ "$status" -eq 0 ]
+	[ "$output" = tok-2 ]
+	[[ "$stderr" == "nitro-token: warning: cache lock '"*".lock' still busy at the timeout; running without the cache" ]]
+}
+
+@test "a stale temporary file from a killed writer is reused, not piled up" {
+	unique_tokens
+	nts >/dev/null
+	local f
+	f=$(entry)
+	printf 'partial' >"$f.tmp"
+	run nts --refresh
+	[ "$output" = tok-2 ]
+	[ ! -e "$f.tmp" ]
+	run nts
+	[ "$output" = tok-2 ]
+}
