@@ -93,13 +93,25 @@ deps:
 		mandoc zsh fish valgrind clang libclang-rt-14-dev time
 
 lint:
+	mandoc -T lint -W warning man/nitro-token.1
 	clang-format --dry-run --Werror src/*.c src/*.h tests/*.c tests/fuzz/*.c
 
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+
 install: nitro-token
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 nitro-token $(DESTDIR)$(BINDIR)/nitro-token
+	install -m 0644 man/nitro-token.1 $(DESTDIR)$(MANDIR)/man1/nitro-token.1
+	install -m 0644 completions/nitro-token.bash $(DESTDIR)$(BASHCOMPDIR)/nitro-token
+	install -m 0644 completions/_nitro-token $(DESTDIR)$(ZSHCOMPDIR)/_nitro-token
+	install -m 0644 completions/nitro-token.fish $(DESTDIR)$(FISHCOMPDIR)/nitro-token.fish
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/nitro-token
+	rm -f $(DESTDIR)$(BINDIR)/nitro-token $(DESTDIR)$(MANDIR)/man1/nitro-token.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/nitro-token $(DESTDIR)$(ZSHCOMPDIR)/_nitro-token \
+		$(DESTDIR)$(FISHCOMPDIR)/nitro-token.fish
 
 .PHONY: all check sanitize valgrind fuzz demo clean deps lint install uninstall

@@ -1,0 +1,148 @@
+#!/usr/bin/env bats
+# The documents agree with the code: man page, completions, README, and
+# install/uninstall.
+
+load helper
+
+# the long options that --help prints
+help_options() {
+	"$NT" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u
+}
+
+@test "every long option in --help is in the man page, README and all three completions" {
+	local o f
+	for f in man/nitro-token.1 README.md completions/nitro-token.bash completions/_nitro-token completions/nitro-token.fish; do
+		for o in $(help_options); do
+			grep -qF -- "${o#--}" "$ROOT/$f" || {
+				echo "$f lacks $o"
+				return 1
+			}
+		done
+	done
+}
+
+@test "every option in the man page and completions exists in --help" {
+	local known o
+	known=$(help_options)
+	for o in $(grep -oE 'Fl \\-[a-z][a-z-]+' "$ROOT/man/nitro-token.1" | sed 's/Fl \\-/--/' | sort -u); do
+		grep -qx -- "$o" <<<"$known" || { echo "man: $o"; return 1; }
+	done
+	for o in $(grep -oE -- '--[a-z][a-z-]+' "$ROOT/completions/nitro-token.bash" | sort -u); do
+		grep -qx -- "$o" <<<"$known" || { echo "bash: $o"; return 1; }
+	done
+	for o in $(grep -oE -- "'(\([^)]*\))?--[a-z][a-z-]+" "$ROOT/completions/_nitro-token" | grep -oE -- '--[a-z][a-z-]+$' | sort -u); do
+		grep -qx -- "$o" <<<"$known" || { echo "zsh: $o"; return 1; }
+	done
+	for o in $(grep -oE -- '^complete -c nitro-token( -s [a-zA-Z])? -l [a-z][a-z-]+' "$ROOT/completions/nitro-token.fish" | sed 's/.* -l /--/' | sort -u); do
+		grep -qx -- "$o" <<<"$known" || { echo "fish: $o"; return 1; }
+	done
+}
+
+@test "the format names agree between --help, the man page and the completions" {
+	local fmt
+	for fmt in token json export fish powershell dotenv header curl; do
+		"$NT" --help | grep -q -- "$fmt"
+		grep -q "It Cm $fmt" "$ROOT/man/nitro-token.1"
+		grep -q "$fmt" "$ROOT/completions/nitro-token.bash"
+		grep -q "'$fmt:" "$ROOT/completions/_nitro-token"
+		grep -q -- "-l format -x -a '.*\\b$fmt\\b" "$ROOT/completions/nitro-token.fish"
+	done
+}
+
+@test "the man page is clean under mandoc -T lint -W warning" {
+	run mandoc -T lint -W warning "$ROOT/man/nitro-token.1"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+}
+
+@test "usage in --help mirrors the man page SYNOPSIS" {
+	local syn use
+	syn=$(mandoc -T ascii "$ROOT/man/nitro-token.1" | sed 's/.\x08//g' | sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//')
+	use=$("$NT" --help | sed -n '/^usage:/,/^$/p' | sed 's/^usage: //' | tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//')
+	[ "$syn" = "$use" ]
+}
+
+@test "zsh and fish accept their completion files" {
+	run zsh -n "$ROOT/completions/_nitro-token"
+	[ "$status" -eq 0 ]
+	run fish -n "$ROOT/completions/nitro-token.fish"
+	[ "$status" -eq 0 ]
+}
+
+# complete WORDS...: COMPREPLY of the bash completion for that command line
+complete_bash() {
+	bash -c '
+		source "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		_nitro_token nitro-token "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+		printf "%s\n" "${COMPREPLY[@]}" | sort' sh "$ROOT/completions/nitro-token.bash" "$@"
+}
+
+@test "bash completion: options" {
+	run complete_bash nitro-token --cl
+	[ "$output" = "$(printf '%s\n' --client-id --client-secret --client-secret-file)" ]
+	run complete_bash nitro-token --
+	[[ "$output" == *--show-config* ]]
+	[ "$(complete_bash nitro-token -- | grep -c .)" = "$(($(help_options | wc -l) + 1))" ]
+}
+
+@test "bash completion: format names after --format and -f" {
+	run complete_bash nitro-token --format ''
+	[ "$output" = "$(printf '%s\n' curl dotenv export fish header json powershell token)" ]
+	run complete_bash nitro-token -f j
+	[ "$output" = json ]
+}
+
+@test "bash completion: profile names from the config file after --profile" {
+	mkdir -p "$HOME/.config/nitro-token"
+	printf '[default]\nclient-id = a\n[ ci ]\n[prod-eu]\n# [commented]\n' >"$HOME/.config/nitro-token/config"
+	run complete_bash nitro-token --profile ''
+	[ "$output" = "$(printf '%s\n' ci default prod-eu)" ]
+	printf '[other]\n' >"$BATS_TEST_TMPDIR/c"
+	run complete_bash nitro-token --config "$BATS_TEST_TMPDIR/c" --profile ''
+	[ "$output" = other ]
+	NITRO_CONFIG="$BATS_TEST_TMPDIR/c" run complete_bash nitro-token --profile o
+	[ "$output" = other ]
+}
+
+@test "bash completion: files and directories where an option takes one" {
+	mkdir "$BATS_TEST_TMPDIR/dir1"
+	: >"$BATS_TEST_TMPDIR/file1"
+	run complete_bash nitro-token --cacert "$BATS_TEST_TMPDIR/"
+	[[ "$output" == *file1* ]]
+	run complete_bash nitro-token --cache-dir "$BATS_TEST_TMPDIR/"
+	[[ "$output" == *dir1* ]]
+	[[ "$output" != *file1* ]]
+}
+
+@test "fish completion: formats and profiles" {
+	mkdir -p "$HOME/.config/nitro-token"
+	printf '[default]\n[ci]\n' >"$HOME/.config/nitro-token/config"
+	run fish -c "source '$ROOT/completions/nitro-token.fish'; complete -C 'nitro-token --profile '"
+	[ "$(cut -f1 <<<"$output" | sort | tr '\n' ' ')" = "ci default " ]
+	run fish -c "source '$ROOT/completions/nitro-token.fish'; complete -C 'nitro-token --format '"
+	[ "$(cut -f1 <<<"$output" | sort | tr '\n' ' ')" = "curl dotenv export fish header json powershell token " ]
+	[ "$(cut -f2 <<<"$output" | sort -u)" = "Output format" ]
+}
+
+@test "make install with DESTDIR and PREFIX, then make uninstall, leaves nothing behind" {
+	local d="$BATS_TEST_TMPDIR/dest"
+	make -s -C "$ROOT" install DESTDIR="$d" PREFIX=/usr >/dev/null
+	[ -x "$d/usr/bin/nitro-token" ]
+	[ -f "$d/usr/share/man/man1/nitro-token.1" ]
+	[ -f "$d/usr/share/bash-completion/completions/nitro-token" ]
+	[ -f "$d/usr/share/zsh/site-functions/_nitro-token" ]
+	[ -f "$d/usr/share/fish/vendor_completions.d/nitro-token.fish" ]
+	[ "$(find "$d" -type f | wc -l)" = 5 ]
+	make -s -C "$ROOT" uninstall DESTDIR="$d" PREFIX=/usr >/dev/null
+	[ -z "$(find "$d" -type f)" ]
+}
+
+@test "the README's exit code table lists every code of --help" {
+	local code
+	for code in 0 1 2 3 4 5 6 7 8; do
+		grep -q "^| $code |" "$ROOT/README.md"
+		grep -q "^\.It $code\$" "$ROOT/man/nitro-token.1"
+	done
+}
