@@ -107,7 +107,11 @@ open_dir(const char *dir)
 	struct stat st;
 	int fd;
 
-	if (make_dirs(dir) != 0 || (fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+	/* mkdir -p only when needed: a cache hit should cost no extra syscalls */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && make_dirs(dir) == 0)
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
 		msg_warn("cache directory '%s': %s; running without the cache", dir,
 			 strerror(errno));
 		return -1;
