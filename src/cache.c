@@ -144,7 +144,7 @@ take_lock(struct cache *c, long long deadline)
 			return -1;
 		}
 		if (clock_ms() + LOCK_POLL >= deadline) {
-			msg_warn("cache lock '%s' still busy at the timeout; "
+			msg_warn("cache lock '%s' still busy after half the timeout; "
 				 "running without the cache",
 				 path);
 			return -1;
@@ -159,7 +159,13 @@ cache_open(struct cache *c, const char *dir, const char *url, const char *client
 	   const char *secret, long long deadline)
 {
 	entry_name(c->name, url, client_id, secret);
-	if ((c->dirfd = open_dir(dir)) < 0 || take_lock(c, deadline) != 0) {
+	/*
+	 * The holder of the lock is fetching the same token.  Wait for it at
+	 * most half the time left, so that if it hangs we can still fetch our
+	 * own within --timeout.
+	 */
+	if ((c->dirfd = open_dir(dir)) < 0 ||
+	    take_lock(c, clock_ms() + (deadline - clock_ms()) / 2) != 0) {
 		cache_release(c);
 		return CACHE_EUNUSABLE;
 	}
