@@ -20,6 +20,16 @@ entry() {
 	find "$CACHE" -type f ! -name '*.lock' ! -name '*.tmp'
 }
 
+# age_entry OBTAINED EXPIRES: move the one entry in time, seconds from now
+age_entry() {
+	local f now
+	f=$(entry)
+	now=$(date +%s)
+	jq -c ".obtained_at = $((now + $1)) | .expires_at = $((now + $2))" "$f" >"$f.new"
+	mv "$f.new" "$f"
+	chmod 600 "$f"
+}
+
 @test "the second call is answered from the cache: no request" {
 	unique_tokens
 	run nts
@@ -128,12 +138,7 @@ entry() {
 @test "no entry is reused after 24 hours, whatever the server said" {
 	unique_tokens 864000
 	nts >/dev/null
-	local f now
-	f=$(entry)
-	now=$(date +%s)
-	jq -c ".obtained_at = $((now - 86401)) | .expires_at = $((now + 700000))" "$f" >"$f.new"
-	mv "$f.new" "$f"
-	chmod 600 "$f"
+	age_entry -86401 700000
 	run --separate-stderr nts -v
 	[ "$output" = tok-2 ]
 	[[ "$stderr" == *"cache: miss (entry is older than 86400 s)"* ]]
@@ -142,11 +147,7 @@ entry() {
 @test "an entry obtained in the future (the clock went back) is a miss" {
 	unique_tokens
 	nts >/dev/null
-	local f now
-	f=$(entry)
-	now=$(date +%s)
-	jq -c ".obtained_at = $((now + 1000)) | .expires_at = $((now + 4600))" "$f" >"$f.new"
-	mv "$f.new" "$f"
+	age_entry 1000 4600
 	run --separate-stderr nts -v
 	[ "$output" = tok-2 ]
 	[[ "$stderr" == *"cache: miss (entry obtained in the future: the clock went back)"* ]]
