@@ -602,51 +602,51 @@ config_read_secret(struct config *cfg)
 	}
 }
 
+/* "name value (source)" after prefix; a secret only as "(set)" */
 static void
-show_source(const struct config *cfg, const struct value *v, FILE *fp)
+show_line(const struct config *cfg, FILE *fp, const char *prefix, const char *name,
+	  const struct value *v, const char *value, const char *note)
 {
+	char src[PATH_MAX + 32];
+
+	if (value == NULL) {
+		fprintf(fp, "%s%-20s (unset)\n", prefix, name);
+		return;
+	}
 	switch (v->src) {
 	case SRC_FLAG:
-		fputs("flag", fp);
+		snprintf(src, sizeof(src), "flag");
 		break;
 	case SRC_ENV:
-		fprintf(fp, "env %s", v->env);
+		snprintf(src, sizeof(src), "env %s", v->env);
 		break;
 	case SRC_FILE:
-		fprintf(fp, "%s:%d", cfg->file.s, v->line);
+		snprintf(src, sizeof(src), "%s:%d", cfg->file.s, v->line);
 		break;
-	case SRC_DEFAULT:
-		fputs("default", fp);
-		break;
-	case SRC_UNSET:
-		fputs("unset", fp);
+	default:
+		snprintf(src, sizeof(src), "default");
 		break;
 	}
+	fprintf(fp, "%s%-20s %s (%s%s)\n", prefix, name, value, src, note);
 }
 
-/* one line a setting: name, value, source; a secret only as set or unset */
+/*
+ * Every effective setting and its source, one a line, each after prefix.
+ * Returns 1 when both credentials are there, so a request could be made.
+ */
 int
-config_show(const struct config *cfg, FILE *fp)
+config_show(const struct config *cfg, FILE *fp, const char *prefix)
 {
 	const struct value *v;
 	int i;
 
-	fprintf(fp, "%-20s %s (", "config", cfg->file.s);
-	show_source(cfg, &cfg->file, fp);
-	fprintf(fp, "%s)\n", cfg->file_found ? "" : ", not found");
-	fprintf(fp, "%-20s %s (", "profile", cfg->profile.s);
-	show_source(cfg, &cfg->profile, fp);
-	fputs(")\n", fp);
+	show_line(cfg, fp, prefix, "config", &cfg->file, cfg->file.s,
+		  cfg->file_found ? "" : ", not found");
+	show_line(cfg, fp, prefix, "profile", &cfg->profile, cfg->profile.s, "");
 	for (i = 0; i < SET_COUNT; i++) {
 		v = &cfg->v[i];
-		fprintf(fp, "%-20s ", settings[i].name);
-		if (v->s == NULL) {
-			fputs("(unset)\n", fp);
-			continue;
-		}
-		fprintf(fp, "%s (", (settings[i].flags & F_SECRET) ? "(set)" : v->s);
-		show_source(cfg, v, fp);
-		fputs(")\n", fp);
+		show_line(cfg, fp, prefix, settings[i].name, v,
+			  v->s != NULL && (settings[i].flags & F_SECRET) ? "(set)" : v->s, "");
 	}
 	return cfg->v[SET_CLIENT_ID].s != NULL &&
 	       (cfg->v[SET_CLIENT_SECRET].s != NULL || cfg->v[SET_CLIENT_SECRET_FILE].s != NULL);

@@ -242,8 +242,10 @@ main(int argc, char **argv)
 	if ((rc = from_config_status(config_load(&cfg, &cli))) != EXIT_OK)
 		goto done;
 	deadline = clock_ms() + cfg.timeout * 1000;
+	if (msg_level >= 1 && !cli.show_config)
+		config_show(&cfg, stderr, PROGNAME ": ");
 	if (cli.show_config) {
-		rc = config_show(&cfg, stdout) ? EXIT_OK : EXIT_CONFIG;
+		rc = config_show(&cfg, stdout, "") ? EXIT_OK : EXIT_CONFIG;
 		if (fflush(stdout) != 0 || ferror(stdout))
 			rc = EXIT_INTERNAL;
 		goto done;

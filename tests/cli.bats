@@ -72,6 +72,8 @@ load helper
 	run --separate-stderr nts -v
 	[ "$status" -eq 0 ]
 	[ "$output" = tok-visible-only-on-stdout ]
+	[[ "$stderr" == *"nitro-token: client-secret        (set) (env NITRO_CLIENT_SECRET)"* ]]
+	[[ "$stderr" == *"nitro-token: base-url             $BASE (flag)"* ]]
 	[[ "$stderr" == *"attempt 1: POST $BASE/oauth/token"* ]]
 	[[ "$stderr" == *"HTTP 200 after 1 attempt"* ]]
 	[[ "$stderr" != *"$SECRET"* ]]
