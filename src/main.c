@@ -175,6 +175,17 @@ out:
 	return rc;
 }
 
+/* rc, unless what went to stdout did not all get there */
+static int
+flush_stdout(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		msg_err("write error on standard output: %s", strerror(errno));
+		return EXIT_INTERNAL;
+	}
+	return rc;
+}
+
 static int
 print_version(void)
 {
@@ -182,7 +193,7 @@ print_version(void)
 	const char *lib = http_version(why, sizeof(why));
 
 	printf("%s %s\n%s\n", PROGNAME, VERSION, lib != NULL ? lib : why);
-	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_INTERNAL;
+	return flush_stdout(EXIT_OK);
 }
 
 static int
@@ -220,7 +231,7 @@ main(int argc, char **argv)
 		break;
 	case CLI_HELP:
 		cli_usage(stdout);
-		rc = fflush(stdout) == 0 ? EXIT_OK : EXIT_INTERNAL;
+		rc = flush_stdout(EXIT_OK);
 		goto done;
 	case CLI_VERSION:
 		rc = print_version();
@@ -242,14 +253,13 @@ main(int argc, char **argv)
 	if ((rc = from_config_status(config_load(&cfg, &cli))) != EXIT_OK)
 		goto done;
 	deadline = clock_ms() + cfg.timeout * 1000;
-	if (msg_level >= 1 && !cli.show_config)
-		config_show(&cfg, stderr, PROGNAME ": ");
 	if (cli.show_config) {
 		rc = config_show(&cfg, stdout, "") ? EXIT_OK : EXIT_CONFIG;
-		if (fflush(stdout) != 0 || ferror(stdout))
-			rc = EXIT_INTERNAL;
+		rc = flush_stdout(rc);
 		goto done;
 	}
+	if (msg_level >= 1)
+		config_show(&cfg, stderr, PROGNAME ": ");
 	if ((rc = from_config_status(config_read_secret(&cfg))) != EXIT_OK)
 		goto done;
 
@@ -263,16 +273,14 @@ main(int argc, char **argv)
 			goto done;
 		cache_put(&cache, &tok);
 	}
+	/* the entry is settled: let parallel runs in while we print or exec */
 	cache_release(&cache);
 
 	if (cli.command != NULL) {
 		rc = run_command(cli.command, &tok);
 		goto done;
 	}
-	switch (output_render(cfg.format, &tok, &out)) {
-	case BUF_OK:
-		break;
-	default:
+	if (output_render(cfg.format, &tok, &out) != BUF_OK) {
 		msg_err("cannot format the token as %s", output_format_names[cfg.format]);
 		rc = EXIT_INTERNAL;
 		goto done;

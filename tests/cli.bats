@@ -16,6 +16,9 @@ load helper
 	run "$NT" -h
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "usage: nitro-token"* ]]
+	run sh -c '"$1" --help >/dev/full' sh "$NT"
+	[ "$status" -eq 1 ]
+	[ "$output" = "nitro-token: write error on standard output: No space left on device" ]
 }
 
 @test "--version names nitro-token and the libcurl it loaded" {

@@ -25,12 +25,15 @@ have:
 every answer can carry a different token.  Without a responses file the
 answer is a valid AuthTokenResponse.
 
-With --proxy the server also accepts absolute-form request targets, as a
-forward proxy receives them, and logs the full target as "target".
+The server also acts as a forward proxy: it accepts absolute-form request
+targets (logged in full as "target") and tunnels CONNECT requests to the
+host and port they name (logged with method CONNECT).
 """
 import argparse
 import json
 import os
+import select
+import socket
 import ssl
 import sys
 import threading
@@ -156,6 +159,38 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, headers, payload)
 
     do_POST = do_GET = do_PUT = do_DELETE = do_PATCH = _handle
+
+    def do_CONNECT(self):
+        """Act as an HTTPS forward proxy: log the CONNECT, then tunnel bytes."""
+        host, _, port = self.path.rpartition(":")
+        with self.server.lock:
+            with open(self.server.log_path, "a") as f:
+                f.write(json.dumps({"method": "CONNECT", "path": "", "target": self.path,
+                                    "headers": {k.lower(): v for k, v in self.headers.items()},
+                                    "body": "", "contract": "proxy", "time": time.time()}) + "\n")
+        try:
+            upstream = socket.create_connection((host, int(port)), timeout=10)
+        except OSError:
+            self.send_error(502)
+            return
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        self.close_connection = True
+        peers = {self.connection: upstream, upstream: self.connection}
+        try:
+            while True:
+                ready, _, _ = select.select(list(peers), [], [], 10)
+                if not ready:
+                    return
+                for s in ready:
+                    data = s.recv(65536)
+                    if not data:
+                        return
+                    peers[s].sendall(data)
+        except OSError:
+            pass
+        finally:
+            upstream.close()
 
 
 def main():

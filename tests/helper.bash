@@ -56,12 +56,31 @@ start_server() {
 	fi
 }
 
+# start_proxy: a second fake server, to be a proxy or a redirect target;
+# sets PROXY_PORT and PROXY_LOG
+start_proxy() {
+	local dir="$BATS_TEST_TMPDIR/proxy"
+	mkdir -p "$dir"
+	python3 "$TESTS_DIR/fake_server.py" --port-file "$dir/port" --log "$dir/log" \
+		--responses "$dir/responses" 3>&- &
+	PROXY_PID=$!
+	local i
+	for i in $(seq 200); do
+		[ -s "$dir/port" ] && break
+		sleep 0.02
+	done
+	PROXY_PORT=$(cat "$dir/port")
+	PROXY_LOG="$dir/log"
+}
+
 stop_server() {
-	if [ -n "${SERVER_PID:-}" ]; then
-		kill "$SERVER_PID" 2>/dev/null || true
-		wait "$SERVER_PID" 2>/dev/null || true
-		SERVER_PID=
-	fi
+	local pid
+	for pid in "${SERVER_PID:-}" "${PROXY_PID:-}"; do
+		[ -n "$pid" ] || continue
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	SERVER_PID= PROXY_PID=
 }
 
 # a CA and a server certificate for localhost and 127.0.0.1

@@ -170,19 +170,12 @@ elapsed() {
 
 @test "a 307 to another port: exit 8 and nothing reaches that port" {
 	start_server
-	local first=$PORT firstlog=$SRV/log
-	SRV="$BATS_TEST_TMPDIR/other"
-	mkdir -p "$SRV"
-	local pid1=$SERVER_PID
-	start_server
-	local other=$PORT
-	SERVER_PID=$pid1 SRV="$BATS_TEST_TMPDIR/srv"
-	respond "{\"status\":307,\"headers\":{\"Location\":\"http://127.0.0.1:$other/oauth/token\"},\"raw\":\"\"}"
-	BASE="http://127.0.0.1:$first"
+	start_proxy
+	respond "{\"status\":307,\"headers\":{\"Location\":\"http://127.0.0.1:$PROXY_PORT/oauth/token\"},\"raw\":\"\"}"
 	run nts
 	[ "$status" -eq 8 ]
-	[ "$(wc -l <"$firstlog")" = 1 ]
-	[ "$(wc -l <"$BATS_TEST_TMPDIR/other/log")" = 0 ]
+	[ "$(request_count)" = 1 ]
+	[ "$(wc -l <"$PROXY_LOG")" = 0 ]
 }
 
 @test "a 10 MiB chunked body: exit 8 with memory bounded" {
@@ -258,6 +251,22 @@ elapsed() {
 	[ "$output" = test-token-1 ]
 	[ "$(request 1 .target)" = http://127.0.0.2:1/oauth/token ]
 	[ "$(request 1 .contract)" = ok ]
+}
+
+@test "an HTTPS proxy in https_proxy tunnels the request, certificate still verified" {
+	start_server --tls
+	start_proxy
+	run env https_proxy="http://127.0.0.1:$PROXY_PORT" no_proxy= NITRO_CLIENT_SECRET="$SECRET" \
+		"$NT" --client-id "$ID" --base-url "$BASE" --cacert "$SRV/ca.pem" --retries 0
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	[ "$(jq -r .method "$PROXY_LOG")" = CONNECT ]
+	[ "$(jq -r .target "$PROXY_LOG")" = "localhost:$PORT" ]
+	assert_one_good_request
+	run env HTTPS_PROXY="http://127.0.0.1:$PROXY_PORT" no_proxy= NITRO_CLIENT_SECRET="$SECRET" \
+		"$NT" --client-id "$ID" --base-url "$BASE" --retries 0
+	[ "$status" -eq 4 ]
+	[ "$(wc -l <"$PROXY_LOG")" = 2 ]
 }
 
 @test "no_proxy bypasses the proxy" {
