@@ -41,3 +41,12 @@ complete -c nitro-token -l show-config -d 'Print every setting and its source'
 complete -c nitro-token -l timeout -x -d 'Seconds for the whole run'
 complete -c nitro-token -s v -l verbose -d 'Trace the steps on stderr'
 complete -c nitro-token -s V -l version -d 'Print the version and exit'
+
+# after "--": a command and its own arguments, completed as fish would alone
+function __nitro_token_exec
+    set -l tokens (commandline -opc)
+    set -l i (contains -i -- -- $tokens)
+    set -l rest $tokens[(math $i + 1)..-1]
+    complete -C (string join ' ' -- $rest (commandline -ct))
+end
+complete -c nitro-token -n 'contains -- -- (commandline -opc)' -x -a '(__nitro_token_exec)'

@@ -146,3 +146,10 @@ complete_bash() {
 		grep -q "^\.It $code\$" "$ROOT/man/nitro-token.1"
 	done
 }
+
+@test "completion after --: command names, in bash and fish" {
+	run complete_bash nitro-token --json -- base6
+	[ "$output" = base64 ]
+	run fish -c "source '$ROOT/completions/nitro-token.fish'; complete -C 'nitro-token --json -- base6'"
+	[ "$(cut -f1 <<<"$output")" = base64 ]
+}
