@@ -76,7 +76,7 @@ complete_bash() {
 		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
 		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
 		_nitro_token nitro-token "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
-		printf "%s\n" "${COMPREPLY[@]}" | sort' sh "$ROOT/completions/nitro-token.bash" "$@"
+		printf "%s\n" "${COMPREPLY[@]}" | sort -u' sh "$ROOT/completions/nitro-token.bash" "$@"
 }
 
 @test "bash completion: options" {
