@@ -24,6 +24,7 @@
 
 #include <ini.h>
 
+#include "buf.h"
 #include "cli.h"
 #include "config.h"
 #include "msg.h"
@@ -292,7 +293,6 @@ read_config_file(struct config *cfg)
 {
 	struct parse *p;
 	struct stat st;
-	char list[PROFILES_MAX * 66];
 	int rc = CONFIG_OK, lineno, i;
 	FILE *fp;
 
@@ -330,13 +330,13 @@ read_config_file(struct config *cfg)
 		rc = check_private(cfg->file.s, fileno(fp));
 	}
 	if (rc == CONFIG_OK && !p->found && cfg->profile.src != SRC_DEFAULT) {
-		list[0] = '\0';
-		for (i = 0; i < p->nprofiles; i++) {
-			strcat(list, i ? ", " : "");
-			strcat(list, p->profiles[i]);
-		}
+		struct buf list = BUF_INIT(sizeof(p->profiles));
+
+		for (i = 0; i < p->nprofiles; i++)
+			buf_printf(&list, "%s%s", i ? ", " : "", p->profiles[i]);
 		msg_err("profile '%s' not found in %s (profiles: %s)", cfg->profile.s, cfg->file.s,
-			p->nprofiles ? list : "none");
+			list.len ? list.data : "none");
+		buf_release(&list);
 		rc = CONFIG_EINVALID;
 	}
 	fclose(fp);
