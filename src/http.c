@@ -388,8 +388,11 @@ http_post(const struct http_options *opt, const struct buf *body, struct http_re
 		}
 		if (res->attempts > opt->retries)
 			goto out;
-		wait = rc == CURLE_OK && a.retry_after >= 0 ? a.retry_after * 1000
-							    : backoff_ms(res->attempts);
+		/* a Retry-After beyond a day is as good as never: no overflow */
+		if (rc == CURLE_OK && a.retry_after >= 0)
+			wait = (a.retry_after < 86400 ? a.retry_after : 86400) * 1000;
+		else
+			wait = backoff_ms(res->attempts);
 		if (clock_ms() + wait >= opt->deadline) {
 			msg_debug(1, "no retry: waiting %lld ms would pass the timeout", wait);
 			goto out;
