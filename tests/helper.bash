@@ -32,45 +32,44 @@ teardown() {
 	stop_server
 }
 
-# start_server [--tls]: sets PORT and BASE
-start_server() {
-	local extra=()
-	if [ "${1:-}" = --tls ]; then
-		make_cert
-		extra=(--cert "$SRV/server.pem" --key "$SRV/server.key")
-	fi
-	rm -f "$SRV/port"
-	python3 "$TESTS_DIR/fake_server.py" --port-file "$SRV/port" --log "$SRV/log" \
-		--responses "$SRV/responses" "${extra[@]}" 3>&- &
-	SERVER_PID=$!
-	local i
+# launch_fake DIR [ARG...]: a fake server with its files in DIR; sets
+# LAUNCHED_PID and LAUNCHED_PORT once it listens
+launch_fake() {
+	local dir=$1 i
+	shift
+	mkdir -p "$dir"
+	rm -f "$dir/port"
+	python3 "$TESTS_DIR/fake_server.py" --port-file "$dir/port" --log "$dir/log" \
+		--responses "$dir/responses" "$@" 3>&- &
+	LAUNCHED_PID=$!
 	for i in $(seq 200); do
-		[ -s "$SRV/port" ] && break
+		[ -s "$dir/port" ] && break
 		sleep 0.02
 	done
-	PORT=$(cat "$SRV/port")
+	LAUNCHED_PORT=$(cat "$dir/port")
+}
+
+# start_server [--tls]: the server under test; sets PORT and BASE
+start_server() {
 	if [ "${1:-}" = --tls ]; then
-		BASE="https://localhost:$PORT"
+		make_cert
+		launch_fake "$SRV" --cert "$SRV/server.pem" --key "$SRV/server.key"
+		BASE="https://localhost:$LAUNCHED_PORT"
 	else
-		BASE="http://127.0.0.1:$PORT"
+		launch_fake "$SRV"
+		BASE="http://127.0.0.1:$LAUNCHED_PORT"
 	fi
+	SERVER_PID=$LAUNCHED_PID
+	PORT=$LAUNCHED_PORT
 }
 
 # start_proxy: a second fake server, to be a proxy or a redirect target;
 # sets PROXY_PORT and PROXY_LOG
 start_proxy() {
-	local dir="$BATS_TEST_TMPDIR/proxy"
-	mkdir -p "$dir"
-	python3 "$TESTS_DIR/fake_server.py" --port-file "$dir/port" --log "$dir/log" \
-		--responses "$dir/responses" 3>&- &
-	PROXY_PID=$!
-	local i
-	for i in $(seq 200); do
-		[ -s "$dir/port" ] && break
-		sleep 0.02
-	done
-	PROXY_PORT=$(cat "$dir/port")
-	PROXY_LOG="$dir/log"
+	launch_fake "$BATS_TEST_TMPDIR/proxy"
+	PROXY_PID=$LAUNCHED_PID
+	PROXY_PORT=$LAUNCHED_PORT
+	PROXY_LOG="$BATS_TEST_TMPDIR/proxy/log"
 }
 
 stop_server() {
