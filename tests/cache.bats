@@ -279,3 +279,22 @@ age_entry() {
 	run nts
 	[ "$output" = tok-2 ]
 }
+
+@test "without a loadable libcurl: a miss is exit 1 with a clear message, a hit still works" {
+	local lib
+	lib=$(ldconfig -p | awk '$1 == "libcurl.so.4" && /x86-64|64bit/ {print $NF; exit}')
+	[ -n "$lib" ] || skip "libcurl.so.4 not in the linker cache"
+	unshare -m true 2>/dev/null || skip "no mount namespaces here"
+	unique_tokens
+	nts >/dev/null
+	# hide libcurl from this one process tree only
+	run unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$lib" \
+		env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$status" -eq 0 ]
+	[ "$output" = tok-1 ]
+	run unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$lib" \
+		env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" --refresh
+	[ "$status" -eq 1 ]
+	[ "$output" = "nitro-token: cannot load libcurl.so.4: $lib: file too short" ]
+	[ "$(request_count)" = 1 ]
+}
