@@ -75,6 +75,23 @@ class Handler(BaseHTTPRequestHandler):
                 return k + " is missing or empty"
         return None
 
+    def _log(self, path, target, body, contract):
+        """Append one request to the log, as one JSON line."""
+        entry = {
+            "method": self.command,
+            "path": path,
+            "target": target,
+            # http.server decodes header bytes as Latin-1; log them as UTF-8
+            "headers": {k.lower(): v.encode("latin-1").decode("utf-8", "replace")
+                        for k, v in self.headers.items()},
+            "body": body.decode("utf-8", "replace"),
+            "contract": contract,
+            "time": time.time(),
+        }
+        with self.server.lock:
+            with open(self.server.log_path, "a") as f:
+                f.write(json.dumps(entry) + "\n")
+
     def _next_response(self):
         srv = self.server
         with srv.lock:
@@ -102,20 +119,7 @@ class Handler(BaseHTTPRequestHandler):
         target = self.path
         path = urlsplit(target).path if target.startswith("http") else target
         violation = self._contract(path, body)
-        entry = {
-            "method": self.command,
-            "path": path,
-            "target": target,
-            # http.server decodes header bytes as Latin-1; log them as UTF-8
-            "headers": {k.lower(): v.encode("latin-1").decode("utf-8", "replace")
-                        for k, v in self.headers.items()},
-            "body": body.decode("utf-8", "replace"),
-            "contract": violation or "ok",
-            "time": time.time(),
-        }
-        with self.server.lock:
-            with open(self.server.log_path, "a") as f:
-                f.write(json.dumps(entry) + "\n")
+        self._log(path, target, body, violation or "ok")
         if violation:
             err = {"error": "invalid_request", "error_description": violation}
             self._send(400, {"Content-Type": "application/json"},
@@ -163,11 +167,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_CONNECT(self):
         """Act as an HTTPS forward proxy: log the CONNECT, then tunnel bytes."""
         host, _, port = self.path.rpartition(":")
-        with self.server.lock:
-            with open(self.server.log_path, "a") as f:
-                f.write(json.dumps({"method": "CONNECT", "path": "", "target": self.path,
-                                    "headers": {k.lower(): v for k, v in self.headers.items()},
-                                    "body": "", "contract": "proxy", "time": time.time()}) + "\n")
+        self._log("", self.path, b"", "proxy")
         try:
             upstream = socket.create_connection((host, int(port)), timeout=10)
         except OSError:
