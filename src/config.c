@@ -33,7 +33,7 @@
 #define DEFAULT_BASE_URL "https://api.gonitro.dev"
 #define PROFILES_MAX	 32
 
-enum { F_PATH = 1, F_SECRET = 2, F_NOFILE = 4 };
+enum { F_PATH = 1, F_SECRET = 2 };
 
 static const struct {
 	const char *name; /* long option and config key */
@@ -57,12 +57,6 @@ static const struct {
     [SET_RETRIES] = {"retries", "NITRO_RETRIES", NULL, "2", 0},
     [SET_TIMEOUT] = {"timeout", "NITRO_TIMEOUT", NULL, "30", 0},
 };
-
-const char *
-config_setting_name(enum setting s)
-{
-	return settings[s].name;
-}
 
 /* "--base-url", "NITRO_BASE_URL" or "FILE:LINE: base-url": where to look */
 static const char *
@@ -460,15 +454,32 @@ check_secret_sources(struct config *cfg)
 	return CONFIG_OK;
 }
 
+/* "unknown format; use a, b or c", from the one list of format names */
+static int
+bad_format(struct config *cfg)
+{
+	struct buf why = BUF_INIT(256);
+	int i;
+
+	buf_puts(&why, "unknown format; use ");
+	for (i = 0; output_format_names[i] != NULL; i++)
+		buf_printf(&why, "%s%s",
+			   i == 0			? ""
+			   : output_format_names[i + 1] ? ", "
+							: " or ",
+			   output_format_names[i]);
+	i = bad_value(cfg, SET_FORMAT, why.data);
+	buf_release(&why);
+	return i;
+}
+
 static int
 convert(struct config *cfg)
 {
 	int rc;
 
 	if (output_format_parse(cfg->v[SET_FORMAT].s, &cfg->format) != 0)
-		return bad_value(cfg, SET_FORMAT,
-				 "unknown format; use token, json, export, fish, powershell, "
-				 "dotenv, header or curl");
+		return bad_format(cfg);
 	if ((rc = parse_long(cfg, SET_CONNECT_TIMEOUT, 1, 3600, &cfg->connect_timeout)) ||
 	    (rc = parse_long(cfg, SET_TIMEOUT, 1, 3600, &cfg->timeout)) ||
 	    (rc = parse_long(cfg, SET_RETRIES, 0, 10, &cfg->retries)) ||

@@ -56,7 +56,6 @@ struct config {
 
 enum config_status { CONFIG_OK = 0, CONFIG_EUSAGE, CONFIG_EINVALID, CONFIG_ENOMEM };
 
-const char *config_setting_name(enum setting s);
 int config_load(struct config *cfg, const struct cli *cli);
 int config_read_secret(struct config *cfg);
 int config_show(const struct config *cfg, FILE *fp, const char *prefix);
