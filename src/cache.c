@@ -10,7 +10,18 @@
  * entry is replaced by writing KEY.tmp, fsync() and rename(): a reader sees
  * the old entry or the new one, never part of one, and since the temporary
  * name is fixed and only written under the lock, a killed writer leaves at
- * most one stale file per entry, which the next writer reuses.
+ * most one stale file per entry, which the next writer removes.
+ *
+ * Nothing in the directory is trusted to be what its name says: an entry,
+ * a lock or a temporary file that is not a regular file (a FIFO planted to
+ * hang us, say) is opened without blocking and then refused.  A cache on a
+ * read-only filesystem still serves hits; it just takes no lock and stores
+ * nothing.
+ *
+ * A token is reused while it stays valid for --min-ttl seconds.  When the
+ * server's tokens live no longer than that, the rule could never be met and
+ * every run would fetch; such a token is reused for the first half of its
+ * life instead, and the run that stores it says so.
  *
  * The cache is an optimisation: every failure here is a warning or a miss,
  * never a failed run.
@@ -42,6 +53,7 @@ cache_init(struct cache *c)
 {
 	c->dirfd = -1;
 	c->lockfd = -1;
+	c->readonly = 0;
 	c->name[0] = '\0';
 }
 
@@ -126,15 +138,23 @@ open_dir(const char *dir)
 	return fd;
 }
 
+/* 0: locked; 1: read-only cache, no lock; -1: no cache */
 static int
 take_lock(struct cache *c, long long deadline)
 {
+	struct stat st;
 	char path[80];
 
 	snprintf(path, sizeof(path), "%s.lock", c->name);
-	c->lockfd = openat(c->dirfd, path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (c->lockfd < 0) {
-		msg_warn("cache lock '%s': %s; running without the cache", path, strerror(errno));
+	c->lockfd = openat(c->dirfd, path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+			   0600);
+	if (c->lockfd < 0 && errno == EROFS) {
+		msg_debug(1, "cache: read-only; a hit is served, nothing is stored");
+		return 1;
+	}
+	if (c->lockfd < 0 || fstat(c->lockfd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		msg_warn("cache lock '%s': %s; running without the cache", path,
+			 c->lockfd < 0 ? strerror(errno) : "not a regular file");
 		return -1;
 	}
 	while (flock(c->lockfd, LOCK_EX | LOCK_NB) != 0) {
@@ -158,17 +178,23 @@ int
 cache_open(struct cache *c, const char *dir, const char *url, const char *client_id,
 	   const char *secret, long long deadline)
 {
+	int rc;
+
 	entry_name(c->name, url, client_id, secret);
+	if ((c->dirfd = open_dir(dir)) < 0) {
+		cache_release(c);
+		return CACHE_EUNUSABLE;
+	}
 	/*
 	 * The holder of the lock is fetching the same token.  Wait for it at
 	 * most half the time left, so that if it hangs we can still fetch our
 	 * own within --timeout.
 	 */
-	if ((c->dirfd = open_dir(dir)) < 0 ||
-	    take_lock(c, clock_ms() + (deadline - clock_ms()) / 2) != 0) {
+	if ((rc = take_lock(c, clock_ms() + (deadline - clock_ms()) / 2)) < 0) {
 		cache_release(c);
 		return CACHE_EUNUSABLE;
 	}
+	c->readonly = rc == 1;
 	msg_debug(1, "cache: entry %s/%s", dir, c->name);
 	return CACHE_OK;
 }
@@ -181,7 +207,7 @@ read_entry(struct cache *c, struct buf *b)
 	ssize_t n;
 	int fd, rc = 0;
 
-	fd = openat(c->dirfd, c->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = openat(c->dirfd, c->name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
@@ -208,6 +234,7 @@ get_int(json_t *o, const char *key)
 
 	return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
 }
+
 
 int
 cache_get(struct cache *c, long min_ttl, struct token *tok)
@@ -244,9 +271,19 @@ cache_get(struct cache *c, long min_ttl, struct token *tok)
 		msg_debug(1, "cache: miss (entry is older than %d s)", CACHE_MAX_AGE);
 		goto out;
 	}
-	if (expires <= now || expires - now < min_ttl) {
+	if (expires <= now) {
+		msg_debug(1, "cache: miss (token expired)");
+		goto out;
+	}
+	if (expires - obtained > min_ttl && expires - now < min_ttl) {
 		msg_debug(1, "cache: miss (token valid for %lld s, less than --min-ttl %ld)",
 			  expires - now, min_ttl);
+		goto out;
+	}
+	/* a token that never lives --min-ttl: reused for the first half of its life */
+	if (expires - obtained <= min_ttl && now - obtained >= (expires - obtained + 1) / 2) {
+		msg_debug(1, "cache: miss (token is past half of its %lld s life)",
+			  expires - obtained);
 		goto out;
 	}
 	memset(tok, 0, sizeof(*tok));
@@ -285,7 +322,7 @@ write_all(int fd, const char *p, size_t n)
 }
 
 int
-cache_put(struct cache *c, const struct token *tok)
+cache_put(struct cache *c, const struct token *tok, long min_ttl)
 {
 	char tmp[80], *s = NULL;
 	json_t *o;
@@ -297,6 +334,14 @@ cache_put(struct cache *c, const struct token *tok)
 		msg_debug(1, "cache: not storing a token whose lifetime is unknown");
 		return CACHE_OK;
 	}
+	if (c->readonly) {
+		msg_debug(1, "cache: read-only, the token is not stored");
+		return CACHE_OK;
+	}
+	if (tok->expires_at - tok->obtained_at <= min_ttl)
+		msg_warn("the token lives %lld s, not more than --min-ttl %ld s; "
+			 "it is reused for half its life",
+			 tok->expires_at - tok->obtained_at, min_ttl);
 	o = json_pack("{s:i, s:s, s:s, s:I, s:I}", "version", 1, "access_token", tok->access_token,
 		      "token_type", tok->token_type, "obtained_at", (json_int_t)tok->obtained_at,
 		      "expires_at", (json_int_t)tok->expires_at);
@@ -306,7 +351,10 @@ cache_put(struct cache *c, const struct token *tok)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", c->name);
 	if (s == NULL)
 		goto out;
-	fd = openat(c->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/* whatever a killed writer or anyone else left under this name goes first */
+	if (unlinkat(c->dirfd, tmp, 0) != 0 && errno != ENOENT)
+		goto out;
+	fd = openat(c->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 || fchmod(fd, 0600) != 0 || write_all(fd, s, strlen(s)) != 0 || fsync(fd) != 0)
 		goto out;
 	if (close(fd) != 0) {

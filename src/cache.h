@@ -12,6 +12,7 @@
 struct cache {
 	int dirfd;     /* -1 when the cache is not in use */
 	int lockfd;    /* holds the entry's exclusive lock while >= 0 */
+	int readonly;  /* the directory is on a read-only filesystem: hits only */
 	char name[65]; /* hex SHA-256 of the entry's key */
 };
 
@@ -21,7 +22,7 @@ void cache_init(struct cache *c);
 int cache_open(struct cache *c, const char *dir, const char *url, const char *client_id,
 	       const char *secret, long long deadline);
 int cache_get(struct cache *c, long min_ttl, struct token *tok);
-int cache_put(struct cache *c, const struct token *tok);
+int cache_put(struct cache *c, const struct token *tok, long min_ttl);
 void cache_release(struct cache *c);
 
 #endif

@@ -123,9 +123,60 @@ cli_usage(FILE *fp)
 	    fp);
 }
 
+/* "'--format' (-f)" or "'--json'": how to name the option whose value is val */
+static const char *
+option_name(int val, char *out, size_t n)
+{
+	const struct option *o;
+
+	for (o = longopts; o->name != NULL; o++)
+		if (o->val == val)
+			break;
+	if (o->name != NULL && val < 0x80 && strchr(shortopts, val) != NULL)
+		snprintf(out, n, "'--%s' (-%c)", o->name, val);
+	else if (o->name != NULL)
+		snprintf(out, n, "'--%s'", o->name);
+	else
+		snprintf(out, n, "'-%c'", val);
+	return out;
+}
+
+/*
+ * getopt returned '?'.  An unknown or ambiguous long option (optopt 0) is
+ * named without its "=value", which may be a mistyped secret, and the value
+ * is wiped from argv as --client-secret's is.  A known option given a value
+ * it does not take is named from the table; an unknown short one by optopt.
+ * argv[optind - 1] is read only for a long option, the one case where every
+ * getopt has moved optind past the word it rejected.
+ */
+static int
+bad_option(int argc, char **argv, int opt)
+{
+	char name[64], *word, *eq;
+
+	if (opt != 0) {
+		if (opt < OPT_SETTING && (opt == ':' || opt == '+' || strchr(shortopts, opt) == NULL))
+			msg_err("unknown option '-%c'", opt);
+		else
+			msg_err("option %s takes no value", option_name(opt, name, sizeof(name)));
+		return CLI_EUSAGE;
+	}
+	word = optind > 0 && optind <= argc ? argv[optind - 1] : NULL;
+	if (word == NULL || strncmp(word, "--", 2) != 0) {
+		msg_err("unknown option");
+		return CLI_EUSAGE;
+	}
+	if ((eq = strchr(word, '=')) != NULL)
+		secret_wipe(eq + 1, strlen(eq + 1));
+	msg_err("unknown or ambiguous option '%.*s'%s", (int)(eq != NULL ? eq - word : 64), word,
+		eq != NULL ? " (its value is not shown)" : "");
+	return CLI_EUSAGE;
+}
+
 int
 cli_parse(struct cli *cli, int argc, char **argv)
 {
+	char name[64];
 	int c, set;
 
 	memset(cli, 0, sizeof(*cli));
@@ -168,14 +219,10 @@ cli_parse(struct cli *cli, int argc, char **argv)
 			cli->show_config = 1;
 			break;
 		case ':':
-			msg_err("option '%s' needs a value", argv[optind - 1]);
+			msg_err("option %s needs a value", option_name(optopt, name, sizeof(name)));
 			return CLI_EUSAGE;
 		case '?':
-			if (optopt != 0)
-				msg_err("unknown option '-%c'", optopt);
-			else
-				msg_err("unknown option '%s'", argv[optind - 1]);
-			return CLI_EUSAGE;
+			return bad_option(argc, argv, optopt);
 		default:
 			set = c - OPT_SETTING;
 			if (set == SET_CLIENT_SECRET) {

@@ -4,21 +4,32 @@
  * the built-in default.  Each value remembers its source, for --show-config
  * and for the exit status of a bad value (2 from a flag, 3 from elsewhere).
  *
- * The config file is INI, read by inih through a line reader of ours that
- * counts lines, so every error and every value can say FILE:LINE.  Every
- * section is checked, not only the selected one, so that a typo anywhere is
- * an error rather than a setting silently dropped.  A file holding a secret
- * must be private to its owner, as OpenSSH requires of key files.
+ * The config file is INI, and inih alone decides what its lines mean: which
+ * line is a section header, what a section is called, what a key and its
+ * value are.  Our line reader only counts lines, so that every error and
+ * every value can say FILE:LINE, and refuses lines too long for inih's
+ * buffer.  To learn of every section, even one that sets nothing, the reader
+ * follows each line with a probe key, and inih reports the probe in the
+ * section it is in (or as a continuation of the line before, which we refuse:
+ * an indented line is never what it looks like).  Every section is checked,
+ * not only the selected one, so that a typo anywhere is an error rather than
+ * a setting silently dropped.
+ *
+ * Whoever can write the config file decides where the secret is sent, so the
+ * file must be owned by us or root and writable by nobody else, and one
+ * holding a secret must be private to its owner, as OpenSSH requires.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,33 +40,34 @@
 #include "config.h"
 #include "msg.h"
 #include "secret.h"
+#include "token.h"
 
 #define DEFAULT_BASE_URL "https://api.gonitro.dev"
-#define PROFILES_MAX	 32
+#define PROFILES_MAX	 64
+#define PROFILE_MAX	 48 /* inih keeps 49 bytes of a section name: longer ones are cut */
 
 enum { F_PATH = 1, F_SECRET = 2 };
 
 static const struct {
-	const char *name; /* long option and config key */
-	const char *env;
-	const char *alias; /* a second variable name, or NULL */
+	const char *name;   /* long option and config key */
+	const char *env[3]; /* variables, the first one winning; NITRO_ + NAME first */
 	const char *def;
 	int flags;
 } settings[SET_COUNT] = {
-    [SET_BASE_URL] = {"base-url", "NITRO_BASE_URL", NULL, DEFAULT_BASE_URL, 0},
-    [SET_CACERT] = {"cacert", "NITRO_CACERT", NULL, NULL, F_PATH},
-    [SET_CACHE] = {"cache", "NITRO_CACHE", NULL, "yes", 0},
-    [SET_CACHE_DIR] = {"cache-dir", "NITRO_CACHE_DIR", "NITRO_TOKEN_CACHE_DIR", NULL, F_PATH},
-    [SET_CAPATH] = {"capath", "NITRO_CAPATH", NULL, NULL, F_PATH},
-    [SET_CLIENT_ID] = {"client-id", "NITRO_CLIENT_ID", NULL, NULL, 0},
-    [SET_CLIENT_SECRET] = {"client-secret", "NITRO_CLIENT_SECRET", NULL, NULL, F_SECRET},
-    [SET_CLIENT_SECRET_FILE] = {"client-secret-file", "NITRO_CLIENT_SECRET_FILE", NULL, NULL,
-				F_PATH},
-    [SET_CONNECT_TIMEOUT] = {"connect-timeout", "NITRO_CONNECT_TIMEOUT", NULL, "10", 0},
-    [SET_FORMAT] = {"format", "NITRO_FORMAT", NULL, "token", 0},
-    [SET_MIN_TTL] = {"min-ttl", "NITRO_MIN_TTL", NULL, "300", 0},
-    [SET_RETRIES] = {"retries", "NITRO_RETRIES", NULL, "2", 0},
-    [SET_TIMEOUT] = {"timeout", "NITRO_TIMEOUT", NULL, "30", 0},
+    [SET_BASE_URL] = {"base-url", {"NITRO_BASE_URL"}, DEFAULT_BASE_URL, 0},
+    /* curl's own variables, after ours, as curl reads them */
+    [SET_CACERT] = {"cacert", {"NITRO_CACERT", "CURL_CA_BUNDLE", "SSL_CERT_FILE"}, NULL, F_PATH},
+    [SET_CACHE] = {"cache", {"NITRO_CACHE"}, "yes", 0},
+    [SET_CACHE_DIR] = {"cache-dir", {"NITRO_CACHE_DIR", "NITRO_TOKEN_CACHE_DIR"}, NULL, F_PATH},
+    [SET_CAPATH] = {"capath", {"NITRO_CAPATH", "SSL_CERT_DIR"}, NULL, F_PATH},
+    [SET_CLIENT_ID] = {"client-id", {"NITRO_CLIENT_ID"}, NULL, 0},
+    [SET_CLIENT_SECRET] = {"client-secret", {"NITRO_CLIENT_SECRET"}, NULL, F_SECRET},
+    [SET_CLIENT_SECRET_FILE] = {"client-secret-file", {"NITRO_CLIENT_SECRET_FILE"}, NULL, F_PATH},
+    [SET_CONNECT_TIMEOUT] = {"connect-timeout", {"NITRO_CONNECT_TIMEOUT"}, "10", 0},
+    [SET_FORMAT] = {"format", {"NITRO_FORMAT"}, "token", 0},
+    [SET_MIN_TTL] = {"min-ttl", {"NITRO_MIN_TTL"}, "300", 0},
+    [SET_RETRIES] = {"retries", {"NITRO_RETRIES"}, "2", 0},
+    [SET_TIMEOUT] = {"timeout", {"NITRO_TIMEOUT"}, "30", 0},
 };
 
 /* "--base-url", "NITRO_BASE_URL" or "FILE:LINE: base-url": where to look */
@@ -115,17 +127,25 @@ home_dir(void)
 	return pw != NULL ? pw->pw_dir : "/";
 }
 
-/* "~/x" to "$HOME/x"; anything else copied as it is */
+/*
+ * A path written in the config file: "~/x" is under $HOME, a relative path
+ * is relative to the config file's directory (not to wherever the command
+ * happens to run), "-" and absolute paths stay as they are.
+ */
 static char *
-expand_home(const char *path)
+file_path(const char *conf, const char *path)
 {
+	const char *slash = strrchr(conf, '/');
 	char *out;
+	int n;
 
-	if (strncmp(path, "~/", 2) != 0)
-		return strdup(path);
-	if (asprintf(&out, "%s/%s", home_dir(), path + 2) < 0)
-		return NULL;
-	return out;
+	if (strncmp(path, "~/", 2) == 0)
+		n = asprintf(&out, "%s/%s", home_dir(), path + 2);
+	else if (*path == '/' || strcmp(path, "-") == 0 || slash == NULL)
+		n = asprintf(&out, "%s", path);
+	else
+		n = asprintf(&out, "%.*s/%s", (int)(slash - conf), conf, path);
+	return n < 0 ? NULL : out;
 }
 
 /* $XDG_<kind>_HOME/nitro-token/<leaf>, else ~/<fallback>/nitro-token/<leaf> */
@@ -148,15 +168,19 @@ xdg_path(const char *var, const char *fallback, const char *leaf)
 struct parse {
 	struct config *cfg;
 	FILE *fp;
-	int line;
+	int line;  /* the last line read from the file */
+	int probe; /* the next line inih gets is the probe */
 	char err[PATH_MAX + 256]; /* the first error, with FILE:LINE */
 	int errline;
-	int has_secret;	  /* any section sets client-secret */
-	char section[64]; /* the section of the last header line read */
-	char profiles[PROFILES_MAX][64];
+	int has_secret; /* any section sets client-secret */
+	char profiles[PROFILES_MAX][PROFILE_MAX + 1];
 	int nprofiles;
 	int found; /* the selected profile exists */
 };
+
+/* a key no config file can hold: it has a control character */
+#define PROBE_KEY "\001probe"
+#define PROBE	  PROBE_KEY "=1\n"
 
 static void parse_error(struct parse *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -176,49 +200,59 @@ parse_error(struct parse *p, const char *fmt, ...)
 	p->errline = p->line;
 }
 
+/* inih says we are in section name: note it, once */
 static void
 note_profile(struct parse *p, const char *name)
 {
+	size_t n = strlen(name);
 	int i;
 
 	for (i = 0; i < p->nprofiles; i++)
 		if (strcmp(p->profiles[i], name) == 0)
 			return;
-	if (p->nprofiles < PROFILES_MAX)
-		snprintf(p->profiles[p->nprofiles++], sizeof(p->profiles[0]), "%s", name);
+	/* inih cuts longer names to fit its buffer: refuse rather than guess */
+	if (n > PROFILE_MAX) {
+		parse_error(p, "profile name is longer than %d bytes", PROFILE_MAX);
+		return;
+	}
+	if (n > 0 && (isspace((unsigned char)name[0]) || isspace((unsigned char)name[n - 1]))) {
+		parse_error(p, "profile name '%s' starts or ends with a blank", name);
+		return;
+	}
+	if (p->nprofiles == PROFILES_MAX) {
+		parse_error(p, "more than %d profiles", PROFILES_MAX);
+		return;
+	}
+	snprintf(p->profiles[p->nprofiles++], sizeof(p->profiles[0]), "%s", name);
 	if (strcmp(name, p->cfg->profile.s) == 0)
 		p->found = 1;
 }
 
 /*
- * inih's line reader, ours so that we know the line number and see section
- * headers even of sections that set nothing.  A line longer than inih's
- * buffer would be split silently; it is an error instead.
+ * inih's line reader: every line of the file, each followed by the probe.
+ * A line longer than inih's buffer would be split silently; it is an error.
  */
 static char *
 read_line(char *str, int num, void *stream)
 {
 	struct parse *p = stream;
-	char *s, *end;
 	size_t n;
 
-	if (p->err[0] != '\0' || fgets(str, num, p->fp) == NULL)
+	if (p->err[0] != '\0')
+		return NULL;
+	if (p->probe) {
+		p->probe = 0;
+		snprintf(str, (size_t)num, "%s", PROBE);
+		return str;
+	}
+	if (fgets(str, num, p->fp) == NULL)
 		return NULL;
 	p->line++;
+	p->probe = 1;
 	n = strlen(str);
 	if (n == (size_t)num - 1 && str[n - 1] != '\n' && !feof(p->fp)) {
 		parse_error(p, "line is longer than %d bytes", num - 2);
 		return NULL;
-	}
-	for (s = str; *s == ' ' || *s == '\t'; s++)
-		;
-	if (*s == '[' && (end = strchr(s, ']')) != NULL) {
-		for (s++; *s == ' ' || *s == '\t'; s++)
-			;
-		while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
-			end--;
-		snprintf(p->section, sizeof(p->section), "%.*s", (int)(end - s), s);
-		note_profile(p, p->section);
 	}
 	return str;
 }
@@ -230,6 +264,16 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	struct value *v;
 	int i;
 
+	if (strcmp(name, PROBE_KEY) == 0) {
+		if (strcmp(value, "1") != 0) {
+			/* inih took the line for the continuation of the one before */
+			parse_error(p, "line starts with a blank; indent nothing");
+			return 0;
+		}
+		if (*section != '\0')
+			note_profile(p, section);
+		return p->err[0] == '\0';
+	}
 	if (*section == '\0') {
 		parse_error(p, "'%s' is outside a [profile] section", name);
 		return 0;
@@ -243,87 +287,97 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	}
 	if (i == SET_CLIENT_SECRET)
 		p->has_secret = 1;
-	if (strcmp(section, p->cfg->profile.s) != 0)
-		return 1;
 	v = &p->cfg->v[i];
-	if (v->src == SRC_FILE) {
+	if (strcmp(section, p->cfg->profile.s) != 0)
+		;
+	else if (v->src == SRC_FILE)
 		parse_error(p, "'%s' is set twice in this profile", name);
-		return 0;
-	}
-	if (set_value(v, value, SRC_FILE, p->line, NULL) != CONFIG_OK) {
+	else if (set_value(v, value, SRC_FILE, p->line, NULL) != CONFIG_OK)
 		parse_error(p, "%s", "out of memory");
-		return 0;
-	}
-	return 1;
+	/* value points into inih's line buffer, which is ours to wipe */
+	if (settings[i].flags & F_SECRET)
+		secret_wipe((char *)value, strlen(value));
+	return p->err[0] == '\0';
 }
 
-/* OpenSSH's rule for key files, applied to a config file that holds a secret */
+/*
+ * OpenSSH's rule for its config files: owned by us or root, writable by
+ * nobody else; and for key files, applied to one that holds a secret:
+ * owned by us and readable by nobody else.
+ */
 static int
-check_private(const char *path, int fd)
+check_owner(const char *path, const struct stat *st, int has_secret)
 {
-	struct stat st;
+	uid_t me = geteuid();
 
-	if (fstat(fd, &st) != 0) {
-		msg_err("%s: %s", path, strerror(errno));
+	if (st->st_uid != me && st->st_uid != 0) {
+		msg_err("%s: config file is owned by uid %lu, not by you or root; "
+			"run: chown %lu '%s'",
+			path, (unsigned long)st->st_uid, (unsigned long)me, path);
 		return CONFIG_EINVALID;
 	}
-	if (st.st_uid != geteuid()) {
+	if ((st->st_mode & 022) != 0) {
+		msg_err("%s: others may write to the config file (mode %04o); run: chmod go-w '%s'",
+			path, (unsigned)(st->st_mode & 07777), path);
+		return CONFIG_EINVALID;
+	}
+	if (!has_secret)
+		return CONFIG_OK;
+	if (st->st_uid != me) {
 		msg_err("%s: holds client-secret but is not owned by you; "
 			"run: chown %lu '%s' && chmod 600 '%s'",
-			path, (unsigned long)geteuid(), path, path);
+			path, (unsigned long)me, path, path);
 		return CONFIG_EINVALID;
 	}
-	if ((st.st_mode & 077) != 0) {
+	if ((st->st_mode & 077) != 0) {
 		msg_err("%s: holds client-secret but others may read it (mode %04o); "
 			"run: chmod 600 '%s'",
-			path, (unsigned)(st.st_mode & 07777), path);
+			path, (unsigned)(st->st_mode & 07777), path);
 		return CONFIG_EINVALID;
 	}
 	return CONFIG_OK;
 }
 
+/* a bad --config or --profile is a usage error; from elsewhere, a config one */
 static int
-read_config_file(struct config *cfg)
+file_status(const struct config *cfg)
 {
-	struct parse *p;
-	struct stat st;
-	int rc = CONFIG_OK, lineno, i;
-	FILE *fp;
+	return cfg->file.src == SRC_FLAG || cfg->profile.src == SRC_FLAG ? CONFIG_EUSAGE
+									: CONFIG_EINVALID;
+}
 
-	if ((fp = fopen(cfg->file.s, "re")) == NULL) {
-		if (errno == ENOENT && cfg->file.src == SRC_DEFAULT &&
-		    cfg->profile.src == SRC_DEFAULT)
-			return CONFIG_OK;
-		msg_err("cannot read config file '%s': %s", cfg->file.s, strerror(errno));
-		return CONFIG_EINVALID;
-	}
-	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-		msg_err("cannot read config file '%s': not a regular file", cfg->file.s);
-		fclose(fp);
-		return CONFIG_EINVALID;
-	}
-	cfg->file_found = 1;
-	if ((p = calloc(1, sizeof(*p))) == NULL) {
-		fclose(fp);
-		return CONFIG_ENOMEM;
-	}
+static int
+parse_file(struct config *cfg, FILE *fp, struct parse *p)
+{
+	struct stat st;
+	int lineno, i;
+
 	p->cfg = cfg;
 	p->fp = fp;
 	lineno = ini_parse_stream(read_line, p, on_key, p);
+	/* inih counts the probes as lines too: its line n is our (n + 1) / 2 */
+	if (lineno > 0)
+		lineno = (lineno + 1) / 2;
 	/* inih reports its own first error by line; ours may come later */
 	if (p->err[0] != '\0' && (lineno <= 0 || p->errline <= lineno)) {
 		msg_err("%s", p->err);
-		rc = CONFIG_EINVALID;
-	} else if (lineno > 0) {
-		msg_err("%s:%d: expected 'key = value' or '[profile]'", cfg->file.s, lineno);
-		rc = CONFIG_EINVALID;
-	} else if (lineno < 0 || ferror(fp)) {
-		msg_err("cannot read config file '%s'", cfg->file.s);
-		rc = CONFIG_EINVALID;
-	} else if (p->has_secret) {
-		rc = check_private(cfg->file.s, fileno(fp));
+		return CONFIG_EINVALID;
 	}
-	if (rc == CONFIG_OK && !p->found && cfg->profile.src != SRC_DEFAULT) {
+	if (lineno > 0) {
+		msg_err("%s:%d: expected 'key = value' or '[profile]'", cfg->file.s, lineno);
+		return CONFIG_EINVALID;
+	}
+	if (lineno < 0 || ferror(fp)) {
+		msg_err("cannot read config file '%s'", cfg->file.s);
+		return CONFIG_EINVALID;
+	}
+	if (fstat(fileno(fp), &st) != 0) {
+		msg_err("cannot read config file '%s': %s", cfg->file.s, strerror(errno));
+		return CONFIG_EINVALID;
+	}
+	if ((i = check_owner(cfg->file.s, &st, p->has_secret)) != CONFIG_OK)
+		return i;
+	if (!p->found && cfg->profile.src != SRC_DEFAULT) {
 		struct buf list = BUF_INIT(sizeof(p->profiles));
 
 		for (i = 0; i < p->nprofiles; i++)
@@ -331,9 +385,49 @@ read_config_file(struct config *cfg)
 		msg_err("profile '%s' not found in %s (profiles: %s)", cfg->profile.s, cfg->file.s,
 			list.len ? list.data : "none");
 		buf_release(&list);
-		rc = CONFIG_EINVALID;
+		return file_status(cfg);
 	}
+	return CONFIG_OK;
+}
+
+/*
+ * Open without blocking (a FIFO with no writer must not hang us), refuse
+ * anything but a regular file, and read through a stdio buffer of ours, so
+ * that it can be wiped: the file may hold the secret.
+ */
+static int
+read_config_file(struct config *cfg)
+{
+	char iobuf[BUFSIZ];
+	struct parse *p;
+	struct stat st;
+	int fd, rc;
+	FILE *fp;
+
+	if ((fd = open(cfg->file.s, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
+		if (errno == ENOENT && cfg->file.src == SRC_DEFAULT &&
+		    cfg->profile.src == SRC_DEFAULT)
+			return CONFIG_OK;
+		msg_err("cannot read config file '%s': %s", cfg->file.s, strerror(errno));
+		return file_status(cfg);
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		msg_err("cannot read config file '%s': not a regular file", cfg->file.s);
+		close(fd);
+		return file_status(cfg);
+	}
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return CONFIG_ENOMEM;
+	}
+	setvbuf(fp, iobuf, _IOFBF, sizeof(iobuf));
+	cfg->file_found = 1;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		rc = CONFIG_ENOMEM;
+	else
+		rc = parse_file(cfg, fp, p);
 	fclose(fp);
+	secret_wipe(iobuf, sizeof(iobuf));
 	free(p);
 	return rc;
 }
@@ -421,6 +515,15 @@ check_base_url(struct config *cfg)
 	}
 	if (hostlen == 0)
 		return bad_value(cfg, SET_BASE_URL, "URL has no host");
+	if (host[hostlen] == ':') {
+		const char *port = host + hostlen + 1;
+		size_t digits = strspn(port, "0123456789");
+
+		if (digits == 0 || digits > 5 || (port[digits] != '\0' && port[digits] != '/') ||
+		    strtol(port, NULL, 10) < 1 || strtol(port, NULL, 10) > 65535)
+			return bad_value(cfg, SET_BASE_URL,
+					 "URL port must be a number from 1 to 65535");
+	}
 	if (!https && !is_loopback(host, hostlen))
 		return bad_value(
 		    cfg, SET_BASE_URL,
@@ -473,9 +576,29 @@ bad_format(struct config *cfg)
 	return i;
 }
 
+/* a CA file or directory named must be there, or every fetch would fail */
+static int
+check_ca(struct config *cfg, enum setting s, int want_dir)
+{
+	struct stat st;
+	char why[128];
+
+	if (cfg->v[s].s == NULL)
+		return CONFIG_OK;
+	if (stat(cfg->v[s].s, &st) != 0) {
+		snprintf(why, sizeof(why), "cannot use '%s': %s", cfg->v[s].s, strerror(errno));
+		return bad_value(cfg, s, why);
+	}
+	if (want_dir ? !S_ISDIR(st.st_mode) : S_ISDIR(st.st_mode))
+		return bad_value(cfg, s, want_dir ? "not a directory" : "is a directory");
+	return CONFIG_OK;
+}
+
 static int
 convert(struct config *cfg)
 {
+	const char *id = cfg->v[SET_CLIENT_ID].s;
+	char why[64];
 	int rc;
 
 	if (output_format_parse(cfg->v[SET_FORMAT].s, &cfg->format) != 0)
@@ -485,38 +608,44 @@ convert(struct config *cfg)
 	    (rc = parse_long(cfg, SET_RETRIES, 0, 10, &cfg->retries)) ||
 	    (rc = parse_long(cfg, SET_MIN_TTL, 0, 86400, &cfg->min_ttl)) ||
 	    (rc = parse_bool(cfg, SET_CACHE, &cfg->cache)) || (rc = check_base_url(cfg)) ||
+	    (rc = check_ca(cfg, SET_CACERT, 0)) || (rc = check_ca(cfg, SET_CAPATH, 1)) ||
 	    (rc = check_secret_sources(cfg)))
 		return rc;
-	if (cfg->v[SET_CLIENT_ID].s != NULL && cfg->v[SET_CLIENT_ID].s[0] == '\0')
-		return bad_value(cfg, SET_CLIENT_ID, "client ID is empty");
-	return CONFIG_OK;
-}
-
-static int
-from_env(struct config *cfg, enum setting s)
-{
-	const char *names[2] = {settings[s].env, settings[s].alias};
-	const char *val;
-	int i;
-
-	for (i = 0; i < 2 && names[i] != NULL; i++) {
-		/* an empty variable counts as unset, as CI systems set missing secrets so */
-		if ((val = getenv(names[i])) != NULL && *val != '\0')
-			return set_value(&cfg->v[s], val, SRC_ENV, 0, names[i]);
+	if (id != NULL && strlen(id) > CLIENT_ID_MAX) {
+		snprintf(why, sizeof(why), "client ID is longer than %d bytes", CLIENT_ID_MAX);
+		return bad_value(cfg, SET_CLIENT_ID, why);
+	}
+	if (cfg->v[SET_CLIENT_SECRET].s != NULL &&
+	    strlen(cfg->v[SET_CLIENT_SECRET].s) > SECRET_MAX) {
+		snprintf(why, sizeof(why), "client secret is longer than %d bytes", SECRET_MAX);
+		return bad_value(cfg, SET_CLIENT_SECRET, why);
 	}
 	return CONFIG_OK;
 }
 
-int
-config_load(struct config *cfg, const struct cli *cli)
+/* the first of the setting's variables that is set and not empty */
+static int
+from_env(struct config *cfg, enum setting s)
+{
+	const char *val;
+	int i;
+
+	for (i = 0; i < 3 && settings[s].env[i] != NULL; i++) {
+		/* an empty variable counts as unset, as CI systems set missing secrets so */
+		if ((val = getenv(settings[s].env[i])) != NULL && *val != '\0')
+			return set_value(&cfg->v[s], val, SRC_ENV, 0, settings[s].env[i]);
+	}
+	return CONFIG_OK;
+}
+
+/* where the config file is and which profile, before anything is read from it */
+static int
+locate_file(struct config *cfg, const struct cli *cli)
 {
 	const char *env;
 	char *path;
-	int i, rc;
+	int rc;
 
-	memset(cfg, 0, sizeof(*cfg));
-
-	/* where the file is and which profile, before anything is read from it */
 	if (cli->config != NULL)
 		rc = set_value(&cfg->file, cli->config, SRC_FLAG, 0, NULL);
 	else if ((env = getenv("NITRO_CONFIG")) != NULL && *env != '\0')
@@ -534,33 +663,67 @@ config_load(struct config *cfg, const struct cli *cli)
 		rc = set_value(&cfg->profile, env, SRC_ENV, 0, "NITRO_PROFILE");
 	else
 		rc = set_value(&cfg->profile, "default", SRC_DEFAULT, 0, NULL);
-	if (rc != CONFIG_OK || (rc = read_config_file(cfg)) != CONFIG_OK)
+	if (rc != CONFIG_OK)
 		return rc;
+	if (cfg->file.s[0] == '\0') {
+		msg_err("--config: value is empty");
+		return CONFIG_EUSAGE;
+	}
+	if (cfg->profile.s[0] == '\0') {
+		msg_err("--profile: value is empty");
+		return CONFIG_EUSAGE;
+	}
+	return CONFIG_OK;
+}
 
+/* the built-in default of setting i, where it has one */
+static int
+from_default(struct config *cfg, enum setting i)
+{
+	char *path;
+	int rc;
+
+	if (settings[i].def != NULL)
+		return set_value(&cfg->v[i], settings[i].def, SRC_DEFAULT, 0, NULL);
+	if (i != SET_CACHE_DIR)
+		return CONFIG_OK;
+	if ((path = xdg_path("XDG_CACHE_HOME", ".cache", "")) == NULL)
+		return CONFIG_ENOMEM;
+	rc = set_value(&cfg->v[i], path, SRC_DEFAULT, 0, NULL);
+	free(path);
+	return rc;
+}
+
+/*
+ * Every setting from the highest source that has it: flag, environment,
+ * the config file's profile (already read into v[]), built-in default.
+ */
+int
+config_load(struct config *cfg, const struct cli *cli)
+{
+	struct value *v;
+	char *path;
+	int i, rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if ((rc = locate_file(cfg, cli)) != CONFIG_OK || (rc = read_config_file(cfg)) != CONFIG_OK)
+		return rc;
 	for (i = 0; i < SET_COUNT; i++) {
-		if ((rc = from_env(cfg, i)) != CONFIG_OK)
+		v = &cfg->v[i];
+		if (cli->flag[i] != NULL)
+			rc = set_value(v, cli->flag[i], SRC_FLAG, 0, NULL);
+		else if ((rc = from_env(cfg, i)) == CONFIG_OK && v->s == NULL)
+			rc = from_default(cfg, i);
+		if (rc != CONFIG_OK)
 			return rc;
-		if (cli->flag[i] != NULL &&
-		    (rc = set_value(&cfg->v[i], cli->flag[i], SRC_FLAG, 0, NULL)) != CONFIG_OK)
-			return rc;
-		if (cfg->v[i].s == NULL && settings[i].def != NULL &&
-		    (rc = set_value(&cfg->v[i], settings[i].def, SRC_DEFAULT, 0, NULL)) !=
-			CONFIG_OK)
-			return rc;
-		if (cfg->v[i].s == NULL && i == SET_CACHE_DIR) {
-			if ((path = xdg_path("XDG_CACHE_HOME", ".cache", "")) == NULL)
+		/* empty means missing, wherever it was written */
+		if (v->s != NULL && v->s[0] == '\0')
+			return bad_value(cfg, i, "value is empty");
+		if (v->s != NULL && v->src == SRC_FILE && (settings[i].flags & F_PATH)) {
+			if ((path = file_path(cfg->file.s, v->s)) == NULL)
 				return CONFIG_ENOMEM;
-			rc = set_value(&cfg->v[i], path, SRC_DEFAULT, 0, NULL);
-			free(path);
-			if (rc != CONFIG_OK)
-				return rc;
-		}
-		if (cfg->v[i].s != NULL && cfg->v[i].src == SRC_FILE &&
-		    (settings[i].flags & F_PATH)) {
-			if ((path = expand_home(cfg->v[i].s)) == NULL)
-				return CONFIG_ENOMEM;
-			free(cfg->v[i].s);
-			cfg->v[i].s = path;
+			secret_free(v->s);
+			v->s = path;
 		}
 	}
 	return convert(cfg);
@@ -568,7 +731,7 @@ config_load(struct config *cfg, const struct cli *cli)
 
 /* both credentials present, the secret read from wherever it is */
 int
-config_read_secret(struct config *cfg)
+config_read_secret(struct config *cfg, long long deadline)
 {
 	const struct value *f = &cfg->v[SET_CLIENT_SECRET_FILE];
 	char w[PATH_MAX + 64];
@@ -581,6 +744,8 @@ config_read_secret(struct config *cfg)
 		return CONFIG_EINVALID;
 	}
 	if (cfg->v[SET_CLIENT_SECRET].s != NULL) {
+		msg_debug(1, "client secret: from %s",
+			  where(cfg, &cfg->v[SET_CLIENT_SECRET], "client-secret", w, sizeof(w)));
 		if ((cfg->secret = strdup(cfg->v[SET_CLIENT_SECRET].s)) == NULL)
 			return CONFIG_ENOMEM;
 		return CONFIG_OK;
@@ -590,23 +755,35 @@ config_read_secret(struct config *cfg)
 			"NITRO_CLIENT_SECRET, or client-secret-file in the config file");
 		return CONFIG_EINVALID;
 	}
-	rc = secret_read_file(f->s, &cfg->secret, &len);
 	where(cfg, f, settings[SET_CLIENT_SECRET_FILE].name, w, sizeof(w));
+	msg_debug(1, "client secret: from the file named by %s", w);
+	rc = secret_read_file(f->s, deadline, &cfg->secret, &len);
 	switch (rc) {
 	case SECRET_OK:
-		if (strlen(cfg->secret) != len) {
-			msg_err("%s: client secret in '%s' has a NUL byte", w, f->s);
-			return CONFIG_EINVALID;
-		}
 		return CONFIG_OK;
+	case SECRET_EOPEN:
+		/* the path is not repeated: it may be the secret, set by mistake */
+		msg_err("%s: cannot open the secret file it names: %s", w, strerror(errno));
+		return CONFIG_EINVALID;
 	case SECRET_EIO:
 		msg_err("%s: cannot read '%s': %s", w, f->s, strerror(errno));
+		return CONFIG_EINVALID;
+	case SECRET_ETIMEDOUT:
+		msg_err("%s: timed out reading the client secret from '%s' (--timeout)", w, f->s);
 		return CONFIG_EINVALID;
 	case SECRET_EEMPTY:
 		msg_err("%s: client secret in '%s' is empty", w, f->s);
 		return CONFIG_EINVALID;
 	case SECRET_ETOOBIG:
 		msg_err("%s: client secret in '%s' is longer than %d bytes", w, f->s, SECRET_MAX);
+		return CONFIG_EINVALID;
+	case SECRET_ENUL:
+		msg_err("%s: client secret in '%s' has a NUL byte", w, f->s);
+		return CONFIG_EINVALID;
+	case SECRET_EBOM:
+		msg_err("%s: client secret in '%s' starts with a UTF-8 byte order mark; "
+			"save the file without it",
+			w, f->s);
 		return CONFIG_EINVALID;
 	default:
 		return CONFIG_ENOMEM;

@@ -54,10 +54,15 @@ struct config {
 	char *secret; /* owned, wiped on release; set by config_read_secret() */
 };
 
-enum config_status { CONFIG_OK = 0, CONFIG_EUSAGE, CONFIG_EINVALID, CONFIG_ENOMEM };
+enum config_status {
+	CONFIG_OK = 0,
+	CONFIG_EUSAGE,	  /* a bad value on the command line */
+	CONFIG_EINVALID,  /* a bad or missing value from anywhere else */
+	CONFIG_ENOMEM
+};
 
 int config_load(struct config *cfg, const struct cli *cli);
-int config_read_secret(struct config *cfg);
+int config_read_secret(struct config *cfg, long long deadline);
 int config_show(const struct config *cfg, FILE *fp, const char *prefix);
 void config_release(struct config *cfg);
 

@@ -10,9 +10,10 @@
  * see it, and a missing libcurl is a clear error, not a crash.
  *
  * Policy lives here too: only http and https, no redirects (they would
- * replay the secret elsewhere), certificates always verified, TLS 1.2 at
- * least, a body cap enforced while receiving, and retries with full-jitter
- * backoff only for failures that a retry can cure.
+ * replay the secret elsewhere), no proxy for plain http, certificates always
+ * verified, TLS 1.2 at least, no TLS key log, a body cap enforced while
+ * receiving, and retries with full-jitter backoff only for failures that a
+ * retry can cure.  What an HTTP status means is decided here, in one table.
  */
 #include <dlfcn.h>
 #include <limits.h>
@@ -64,6 +65,36 @@ static struct {
 	char *(*version)(void);
 } lc;
 
+/*
+ * libcurl's TLS backends write the session keys of every connection to the
+ * file named by SSLKEYLOGFILE, and those keys decrypt a capture of the
+ * secret.  They read the variable while libcurl initialises, so it is hidden
+ * for that moment and put back for whatever exec mode runs next.
+ */
+static int
+global_init(char *why, size_t whysz)
+{
+	const char *keylog = getenv("SSLKEYLOGFILE");
+	char *saved = NULL;
+	CURLcode rc;
+
+	if (keylog != NULL && (saved = strdup(keylog)) == NULL) {
+		snprintf(why, whysz, "out of memory");
+		return -1;
+	}
+	unsetenv("SSLKEYLOGFILE");
+	rc = lc.global_init(CURL_GLOBAL_DEFAULT);
+	if (saved != NULL) {
+		setenv("SSLKEYLOGFILE", saved, 1);
+		free(saved);
+	}
+	if (rc != CURLE_OK) {
+		snprintf(why, whysz, "cannot initialise libcurl: %s", lc.easy_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 load_libcurl(char *why, size_t whysz)
 {
@@ -90,10 +121,8 @@ load_libcurl(char *why, size_t whysz)
 			return -1;
 		}
 	}
-	if (lc.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		snprintf(why, whysz, "cannot initialise libcurl");
+	if (global_init(why, whysz) != 0)
 		return -1;
-	}
 	return 0;
 }
 
@@ -103,25 +132,68 @@ http_version(char *why, size_t whysz)
 	return load_libcurl(why, whysz) == 0 ? lc.version() : NULL;
 }
 
-/* state shared with libcurl's callbacks during one attempt */
-struct attempt {
-	struct http_response *res;
-	long long retry_after; /* seconds, -1 when absent */
-	int too_big;
+/*
+ * What a final HTTP status means, in the one place that decides it: the
+ * kind of answer (main.c turns it into an exit status) and whether another
+ * attempt could cure it.  The first matching range wins.
+ */
+static const struct {
+	long lo, hi;
+	enum http_answer answer;
+	int retry;
+} statuses[] = {
+    {200, 200, HTTP_TOKEN, 0},	      {401, 401, HTTP_UNAUTHORIZED, 0},
+    {403, 403, HTTP_UNAUTHORIZED, 0}, {407, 407, HTTP_PROXY_AUTH, 0},
+    {408, 408, HTTP_REJECTED, 1},     {429, 429, HTTP_SERVER, 1},
+    {400, 499, HTTP_REJECTED, 0},     {500, 500, HTTP_SERVER, 1},
+    {502, 504, HTTP_SERVER, 1},	      {500, 599, HTTP_SERVER, 0},
 };
 
+static enum http_answer
+classify(long status, int *retry)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+		if (status >= statuses[i].lo && status <= statuses[i].hi) {
+			*retry = statuses[i].retry;
+			return statuses[i].answer;
+		}
+	}
+	*retry = 0;
+	return HTTP_INVALID; /* 1xx, a 2xx other than 200, 3xx, nonsense */
+}
+
+/* state shared with libcurl's callbacks during one attempt */
+struct attempt {
+	CURL *h;
+	struct http_response *res;
+	long long retry_after; /* seconds, -1 when absent */
+	enum { CUT_NONE, CUT_TOO_BIG, CUT_ENOUGH, CUT_NOMEM } cut;
+};
+
+/*
+ * The body cap holds for chunked bodies too, unlike CURLOPT_MAXFILESIZE.  It
+ * is for the token answer: any other answer is judged by its status, so a
+ * 503 with a large error page is still a 503 (the transfer simply stops).
+ */
 static size_t
 on_body(char *p, size_t size, size_t n, void *user)
 {
 	struct attempt *a = user;
+	long status = 0;
+	int rc;
 
 	(void)size; /* always 1 */
-	/* the cap holds for chunked bodies too, unlike CURLOPT_MAXFILESIZE */
-	if (buf_append(&a->res->body, p, n) != BUF_OK) {
-		a->too_big = 1;
-		return 0;
+	if ((rc = buf_append(&a->res->body, p, n)) == BUF_OK)
+		return n;
+	if (rc == BUF_ECAP) {
+		lc.easy_getinfo(a->h, CURLINFO_RESPONSE_CODE, &status);
+		a->cut = status == 200 ? CUT_TOO_BIG : CUT_ENOUGH;
+	} else {
+		a->cut = CUT_NOMEM;
 	}
-	return n;
+	return 0;
 }
 
 static int
@@ -161,7 +233,7 @@ on_header(char *line, size_t size, size_t n, void *user)
 		a->retry_after = -1;
 	} else if (header_is(line, n, "Content-Type")) {
 		header_value(line, n, &v, &vlen);
-		msg_sanitize(a->res->content_type, sizeof(a->res->content_type), v, vlen);
+		snprintf(a->res->content_type, sizeof(a->res->content_type), "%.*s", (int)vlen, v);
 	} else if (header_is(line, n, "Retry-After")) {
 		header_value(line, n, &v, &vlen);
 		if (vlen < sizeof(tmp)) {
@@ -173,15 +245,19 @@ on_header(char *line, size_t size, size_t n, void *user)
 	return n;
 }
 
-/* -vv: headers both ways, with credentials redacted; never a body */
+/*
+ * libcurl's trace.  -v: only which proxy libcurl took from the environment.
+ * -vv: headers both ways as well, with credentials redacted; never a body.
+ * msg.c escapes every line and redacts the password of any URL in it.
+ */
 static int
 on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *user)
 {
 	static const char *const secret_headers[] = {
 	    "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", NULL,
 	};
+	static const char proxy_line[] = "Uses proxy env variable ";
 	const char *prefix, *line, *end = data + size, *nl;
-	char clean[512];
 	size_t len;
 	int i, redacted;
 
@@ -207,6 +283,10 @@ on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *user)
 		len = (size_t)(nl - line);
 		if (len > 0 && line[len - 1] == '\r')
 			len--;
+		if (type == CURLINFO_TEXT && len > sizeof(proxy_line) - 1 &&
+		    memcmp(line, proxy_line, sizeof(proxy_line) - 1) == 0 && msg_level < 2)
+			msg_debug(1, "using a proxy: %.*s", (int)(len - (sizeof(proxy_line) - 1)),
+				  line + sizeof(proxy_line) - 1);
 		redacted = 0;
 		for (i = 0; secret_headers[i] != NULL; i++) {
 			if (header_is(line, len, secret_headers[i])) {
@@ -214,27 +294,11 @@ on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *user)
 				redacted = 1;
 			}
 		}
-		if (len == 0)
-			continue;
-		msg_sanitize(clean, sizeof(clean), line, len);
-		msg_debug(2, "%s%s%s", prefix, clean, redacted ? " [redacted]" : "");
+		if (len > 0)
+			msg_debug(2, "%s%.*s%s", prefix, (int)len, line,
+				  redacted ? " [redacted]" : "");
 		if (nl == end)
 			break;
-	}
-	return 0;
-}
-
-static int
-retryable_status(long status)
-{
-	switch (status) {
-	case 408:
-	case 429:
-	case 500:
-	case 502:
-	case 503:
-	case 504:
-		return 1;
 	}
 	return 0;
 }
@@ -263,49 +327,122 @@ backoff_ms(int attempt)
 	long long ceiling = 500LL << (attempt > 5 ? 4 : attempt - 1);
 
 	if (seed == 0)
-		seed = (unsigned int)(clock_ms() ^ (getpid() << 16));
+		seed = (unsigned int)clock_ms() ^ ((unsigned int)getpid() << 16);
 	if (ceiling > 8000)
 		ceiling = 8000;
 	return (long long)(rand_r(&seed) % (ceiling + 1));
 }
 
+/* set one option, keeping the first failure (with libcurl's own words) in rc */
+#define SETOPT(h, opt, val)                                                                        \
+	do {                                                                                       \
+		CURLcode rc_ = lc.easy_setopt((h), (opt), (val));                                  \
+		if (rc == CURLE_OK)                                                                \
+			rc = rc_;                                                                  \
+	} while (0)
+
 static CURL *
 make_handle(const struct http_options *opt, const struct buf *body, struct curl_slist *hdrs,
-	    struct attempt *a, char *errbuf)
+	    struct attempt *a, char *errbuf, char *why, size_t whysz)
 {
+	CURLcode rc = CURLE_OK;
 	CURL *h;
-	int ok;
 
-	if ((h = lc.easy_init()) == NULL)
+	if ((h = lc.easy_init()) == NULL) {
+		snprintf(why, whysz, "out of memory");
 		return NULL;
-	ok = lc.easy_setopt(h, CURLOPT_URL, opt->url) == CURLE_OK &&
-	     lc.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
-	     lc.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
-	     lc.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
-	     lc.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
-	     lc.easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2) == CURLE_OK &&
-	     lc.easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
-	     lc.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs) == CURLE_OK &&
-	     lc.easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)body->len) == CURLE_OK &&
-	     lc.easy_setopt(h, CURLOPT_POSTFIELDS, body->data) == CURLE_OK &&
-	     lc.easy_setopt(h, CURLOPT_MAXFILESIZE, (long)HTTP_BODY_MAX) == CURLE_OK &&
-	     lc.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
-	     lc.easy_setopt(h, CURLOPT_WRITEDATA, a) == CURLE_OK &&
-	     lc.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK &&
-	     lc.easy_setopt(h, CURLOPT_HEADERDATA, a) == CURLE_OK &&
-	     lc.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf) == CURLE_OK;
-	if (ok && opt->cacert != NULL)
-		ok = lc.easy_setopt(h, CURLOPT_CAINFO, opt->cacert) == CURLE_OK;
-	if (ok && opt->capath != NULL)
-		ok = lc.easy_setopt(h, CURLOPT_CAPATH, opt->capath) == CURLE_OK;
-	if (ok && msg_level >= 2)
-		ok = lc.easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug) == CURLE_OK &&
-		     lc.easy_setopt(h, CURLOPT_VERBOSE, 1L) == CURLE_OK;
-	if (!ok) {
+	}
+	a->h = h;
+	SETOPT(h, CURLOPT_URL, opt->url);
+	SETOPT(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	SETOPT(h, CURLOPT_FOLLOWLOCATION, 0L);
+	SETOPT(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	SETOPT(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	SETOPT(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	SETOPT(h, CURLOPT_NOSIGNAL, 1L);
+	SETOPT(h, CURLOPT_HTTPHEADER, hdrs);
+	SETOPT(h, CURLOPT_POSTFIELDSIZE, (long)body->len);
+	SETOPT(h, CURLOPT_POSTFIELDS, body->data);
+	SETOPT(h, CURLOPT_WRITEFUNCTION, on_body);
+	SETOPT(h, CURLOPT_WRITEDATA, a);
+	SETOPT(h, CURLOPT_HEADERFUNCTION, on_header);
+	SETOPT(h, CURLOPT_HEADERDATA, a);
+	SETOPT(h, CURLOPT_ERRORBUFFER, errbuf);
+	/* plain http carries the secret in clear: never through a proxy */
+	if (strncasecmp(opt->url, "http://", 7) == 0) {
+		SETOPT(h, CURLOPT_PROXY, "");
+		msg_debug(1, "plain http to this machine: no proxy is used");
+	}
+	if (opt->cacert != NULL)
+		SETOPT(h, CURLOPT_CAINFO, opt->cacert);
+	if (opt->capath != NULL)
+		SETOPT(h, CURLOPT_CAPATH, opt->capath);
+	if (msg_level >= 1) {
+		SETOPT(h, CURLOPT_DEBUGFUNCTION, on_debug);
+		SETOPT(h, CURLOPT_VERBOSE, 1L);
+	}
+	if (rc != CURLE_OK) {
+		snprintf(why, whysz, "libcurl: %s", lc.easy_strerror(rc));
 		lc.easy_cleanup(h);
 		return NULL;
 	}
 	return h;
+}
+
+/*
+ * One attempt.  Returns HTTP_ANSWERED with res->status and res->answer set,
+ * or an error with why; *retry says whether another attempt could cure it
+ * and *wait_ms how long the server asked us to wait (-1: not said).
+ */
+static int
+attempt(CURL *h, struct attempt *a, const struct http_options *opt, long long left, char *errbuf,
+	int *retry, long long *wait_s, char *why, size_t whysz)
+{
+	struct http_response *res = a->res;
+	long long started = clock_ms();
+	long proxy_status = 0;
+	CURLcode rc;
+
+	buf_release(&res->body);
+	res->status = 0;
+	a->cut = CUT_NONE;
+	a->retry_after = -1;
+	errbuf[0] = '\0';
+	*retry = 0;
+	*wait_s = -1;
+	lc.easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left);
+	lc.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+		       (long)(opt->connect_timeout * 1000 < left ? opt->connect_timeout * 1000
+								 : left));
+	msg_debug(1, "attempt %d: POST %s", res->attempts, opt->url);
+	res->sent_at = (long long)time(NULL);
+	rc = lc.easy_perform(h);
+	msg_debug(1, "attempt %d: %s after %lld ms", res->attempts,
+		  rc == CURLE_OK ? "answered" : lc.easy_strerror(rc), clock_ms() - started);
+
+	if (a->cut == CUT_NOMEM)
+		return HTTP_ENOMEM;
+	if (a->cut == CUT_TOO_BIG) {
+		snprintf(why, whysz, "response body is larger than %d KiB", HTTP_BODY_MAX / 1024);
+		return HTTP_ETOOBIG;
+	}
+	if (rc == CURLE_OK || a->cut == CUT_ENOUGH) {
+		lc.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->status);
+		res->answer = classify(res->status, retry);
+		*wait_s = a->retry_after;
+		if (*retry)
+			msg_debug(1, "attempt %d: HTTP %ld", res->attempts, res->status);
+		return HTTP_ANSWERED;
+	}
+	lc.easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &proxy_status);
+	if (proxy_status == 407) {
+		/* retrying a refused password could lock the proxy account */
+		snprintf(why, whysz, "proxy authentication required (HTTP 407 from the proxy)");
+		return HTTP_ENET;
+	}
+	snprintf(why, whysz, "%s", errbuf[0] ? errbuf : lc.easy_strerror(rc));
+	*retry = retryable_error(rc);
+	return HTTP_ENET;
 }
 
 int
@@ -322,13 +459,13 @@ http_post(const struct http_options *opt, const struct buf *body, struct http_re
 	struct curl_slist *hdrs = NULL, *tmp;
 	struct attempt a;
 	CURL *h = NULL;
-	CURLcode rc;
-	long long left, wait, started;
-	int status = HTTP_ENOMEM;
+	long long left, wait, wait_s;
+	int status = HTTP_ENOMEM, retry;
 	size_t i;
 
 	memset(res, 0, sizeof(*res));
 	res->body.cap = HTTP_BODY_MAX;
+	snprintf(why, whysz, "out of memory");
 	if (load_libcurl(why, whysz) != 0)
 		return HTTP_ELIB;
 	for (i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
@@ -338,64 +475,27 @@ http_post(const struct http_options *opt, const struct buf *body, struct http_re
 	}
 	memset(&a, 0, sizeof(a));
 	a.res = res;
-	if ((h = make_handle(opt, body, hdrs, &a, errbuf)) == NULL)
+	if ((h = make_handle(opt, body, hdrs, &a, errbuf, why, whysz)) == NULL) {
+		status = HTTP_ELIB;
 		goto out;
-
+	}
 	for (res->attempts = 1;; res->attempts++) {
-		left = opt->deadline - clock_ms();
-		if (left <= 0) {
+		if ((left = opt->deadline - clock_ms()) <= 0) {
 			snprintf(why, whysz, "timed out");
 			status = HTTP_ENET;
-			goto out;
+			break;
 		}
-		buf_release(&res->body);
-		res->status = 0;
-		a.too_big = 0;
-		a.retry_after = -1;
-		errbuf[0] = '\0';
-		lc.easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left);
-		lc.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-			       (long)(opt->connect_timeout * 1000 < left
-					  ? opt->connect_timeout * 1000
-					  : left));
-		msg_debug(1, "attempt %d: POST %s", res->attempts, opt->url);
-		started = clock_ms();
-		res->sent_at = (long long)time(NULL);
-		rc = lc.easy_perform(h);
-		if (rc == CURLE_OK)
-			lc.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->status);
-		msg_debug(1, "attempt %d: %s after %lld ms", res->attempts,
-			  rc == CURLE_OK ? "answered" : lc.easy_strerror(rc), clock_ms() - started);
-
-		if (a.too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-			snprintf(why, whysz, "response body is larger than %d KiB",
-				 HTTP_BODY_MAX / 1024);
-			status = HTTP_ETOOBIG;
-			goto out;
-		}
-		if (rc == CURLE_OK && !retryable_status(res->status)) {
-			status = HTTP_OK;
-			goto out;
-		}
-		if (rc == CURLE_OK) {
-			msg_debug(1, "attempt %d: HTTP %ld", res->attempts, res->status);
-			status = HTTP_OK;
-		} else {
-			snprintf(why, whysz, "%s", errbuf[0] ? errbuf : lc.easy_strerror(rc));
-			status = HTTP_ENET;
-			if (!retryable_error(rc))
-				goto out;
-		}
-		if (res->attempts > opt->retries)
-			goto out;
+		status = attempt(h, &a, opt, left, errbuf, &retry, &wait_s, why, whysz);
+		if (!retry || res->attempts > opt->retries)
+			break;
 		/* a Retry-After beyond a day is as good as never: no overflow */
-		if (rc == CURLE_OK && a.retry_after >= 0)
-			wait = (a.retry_after < 86400 ? a.retry_after : 86400) * 1000;
+		if (wait_s >= 0)
+			wait = (wait_s < 86400 ? wait_s : 86400) * 1000;
 		else
 			wait = backoff_ms(res->attempts);
 		if (clock_ms() + wait >= opt->deadline) {
 			msg_debug(1, "no retry: waiting %lld ms would pass the timeout", wait);
-			goto out;
+			break;
 		}
 		msg_debug(1, "retrying in %lld ms", wait);
 		clock_sleep_ms(wait);
@@ -404,8 +504,6 @@ out:
 	if (h != NULL)
 		lc.easy_cleanup(h);
 	lc.slist_free_all(hdrs);
-	if (status == HTTP_ENOMEM)
-		snprintf(why, whysz, "out of memory");
 	return status;
 }
 

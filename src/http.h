@@ -20,20 +20,31 @@ struct http_options {
 	long long deadline;   /* clock_ms() by which everything must be over */
 };
 
+/* what a final answer means; the table is in http.c */
+enum http_answer {
+	HTTP_TOKEN,	   /* 200: the body should hold a token */
+	HTTP_REJECTED,	   /* 4xx not below */
+	HTTP_UNAUTHORIZED, /* 401, 403 */
+	HTTP_PROXY_AUTH,   /* 407 */
+	HTTP_SERVER,	   /* 5xx, 429 */
+	HTTP_INVALID,	   /* 1xx, another 2xx, 3xx, anything else */
+};
+
 struct http_response {
 	long status;
-	char content_type[96]; /* escaped for a terminal */
+	enum http_answer answer;
+	char content_type[96]; /* raw text from the server; msg.c escapes it */
 	struct buf body;
 	long long sent_at; /* Unix seconds when the answered attempt started */
 	int attempts;
 };
 
 enum http_status {
-	HTTP_OK = 0, /* a final answer arrived; look at status */
+	HTTP_ANSWERED = 0, /* a final answer arrived; look at status and answer */
 	HTTP_ENET,   /* DNS, connect, TLS, reset, timeout */
 	HTTP_ETOOBIG,
 	HTTP_ENOMEM,
-	HTTP_ELIB, /* libcurl could not be loaded */
+	HTTP_ELIB, /* libcurl could not be loaded or refused an option */
 };
 
 int http_post(const struct http_options *opt, const struct buf *body, struct http_response *res,

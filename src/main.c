@@ -59,29 +59,38 @@ from_config_status(int rc)
  * SIGINT and SIGTERM end the run at once.  Nothing is half-written when they
  * do: stdout is written in one piece with these signals blocked, and a cache
  * entry appears only by rename().  Memory, locks and descriptors go with the
- * process; core dumps are off, so no secret survives it.
+ * process; core dumps are off, so no secret survives it.  A terminal whose
+ * echo was turned off for a prompt gets it back.
  */
 static void
 on_signal(int sig)
 {
+	secret_restore_tty();
 	_exit(128 + sig);
 }
+
+static struct sigaction pipe_action; /* SIGPIPE as our parent left it */
 
 static void
 catch_signals(void)
 {
+	static const int sigs[] = {SIGINT, SIGTERM};
 	struct sigaction sa, old;
+	size_t i;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	/* a SIGINT ignored by our parent (cmd & in a script) stays ignored */
-	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-		sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/* a signal ignored by our parent (cmd & in a script, nohup) stays ignored */
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	/* a closed stdout is a write error (exit 1), not death by SIGPIPE */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &pipe_action);
 }
 
-/* an answer that is not 200: say what the server said, safely */
+/* an answer that is not 200: say what the server said, and what it means */
 static int
 report_status(const struct http_response *res)
 {
@@ -93,17 +102,24 @@ report_status(const struct http_response *res)
 			e.uri[0] ? " see " : "", e.uri);
 	} else if (st >= 300 && st < 400) {
 		msg_err("%ld: the server redirected; redirects are never followed", st);
+	} else if (res->answer == HTTP_PROXY_AUTH) {
+		msg_err("%ld: proxy authentication required", st);
 	} else {
 		msg_err("%ld: unexpected answer (content type %s)", st,
 			res->content_type[0] ? res->content_type : "none");
 	}
-	if (st == 401 || st == 403)
+	switch (res->answer) {
+	case HTTP_UNAUTHORIZED:
 		return EXIT_UNAUTHORIZED;
-	if (st == 429 || st >= 500)
+	case HTTP_SERVER:
 		return EXIT_SERVER;
-	if (st >= 400)
+	case HTTP_REJECTED:
 		return EXIT_REJECTED;
-	return EXIT_INVALID;
+	case HTTP_PROXY_AUTH:
+		return EXIT_NETWORK;
+	default:
+		return EXIT_INVALID;
+	}
 }
 
 static int
@@ -117,7 +133,7 @@ fetch(const struct config *cfg, long long deadline, struct token *tok)
 	    .retries = cfg->retries,
 	    .deadline = deadline,
 	};
-	struct buf body = BUF_INIT(2 * SECRET_MAX + 1024);
+	struct buf body = BUF_INIT(TOKEN_REQUEST_MAX);
 	struct http_response res;
 	char why[512];
 	int rc;
@@ -136,7 +152,7 @@ fetch(const struct config *cfg, long long deadline, struct token *tok)
 	rc = http_post(&opt, &body, &res, why, sizeof(why));
 	buf_release(&body);
 	switch (rc) {
-	case HTTP_OK:
+	case HTTP_ANSWERED:
 		break;
 	case HTTP_ENET:
 		msg_err("POST %s: %s", cfg->token_url, why);
@@ -153,7 +169,7 @@ fetch(const struct config *cfg, long long deadline, struct token *tok)
 	}
 	msg_debug(1, "HTTP %ld after %d attempt%s", res.status, res.attempts,
 		  res.attempts == 1 ? "" : "s");
-	if (res.status != 200) {
+	if (res.answer != HTTP_TOKEN) {
 		rc = report_status(&res);
 		goto out;
 	}
@@ -203,6 +219,9 @@ run_command(char **command, const struct token *tok)
 		msg_err("cannot set the environment: %s", strerror(errno));
 		return EXIT_INTERNAL;
 	}
+	/* COMMAND starts with the core limit and SIGPIPE that we were given */
+	secret_unharden();
+	sigaction(SIGPIPE, &pipe_action, NULL);
 	execvp(command[0], command);
 	msg_err("cannot run '%s': %s", command[0], strerror(errno));
 	return errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
@@ -260,7 +279,7 @@ main(int argc, char **argv)
 	}
 	if (msg_level >= 1)
 		config_show(&cfg, stderr, PROGNAME ": ");
-	if ((rc = from_config_status(config_read_secret(&cfg))) != EXIT_OK)
+	if ((rc = from_config_status(config_read_secret(&cfg, deadline))) != EXIT_OK)
 		goto done;
 
 	if (cfg.cache && cache_open(&cache, cfg.v[SET_CACHE_DIR].s, cfg.token_url,
@@ -271,7 +290,7 @@ main(int argc, char **argv)
 	if (!hit) {
 		if ((rc = fetch(&cfg, deadline, &tok)) != EXIT_OK)
 			goto done;
-		cache_put(&cache, &tok);
+		cache_put(&cache, &tok, cfg.min_ttl);
 	}
 	/* the entry is settled: let parallel runs in while we print or exec */
 	cache_release(&cache);

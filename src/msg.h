@@ -1,7 +1,7 @@
 /*
  * Diagnostics: one format ("nitro-token: what failed: why") on stderr only,
- * a verbosity level shared by every module, and the escaping that keeps text
- * received from a server from ever reaching the terminal raw.
+ * a verbosity level shared by every module.  Every message is escaped on
+ * its way out (see msg.c), so callers may quote untrusted text as it is.
  */
 #ifndef NITRO_MSG_H
 #define NITRO_MSG_H
@@ -16,12 +16,5 @@ extern int msg_level;
 void msg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void msg_debug(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/*
- * Copy at most srclen bytes of untrusted text into dst (size dstsz > 4) with
- * every byte outside printable ASCII written as \xHH, cut with "..." when it
- * does not fit.  Returns dst.
- */
-char *msg_sanitize(char *dst, size_t dstsz, const char *src, size_t srclen);
 
 #endif

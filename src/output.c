@@ -123,19 +123,23 @@ output_quote(enum quote_style style, const char *s, struct buf *out)
 	return BUF_ECAP;
 }
 
+/* how each shell format sets a variable, and unsets one (NULL: it cannot) */
+static const struct {
+	const char *pre, *mid, *post;
+	enum quote_style q;
+	const char *unset;
+} syn[] = {
+    [FMT_EXPORT] = {"export ", "=", "\n", QUOTE_SH, "unset " ENV_EXPIRES "\n"},
+    [FMT_FISH] = {"set -gx ", " ", ";\n", QUOTE_FISH, "set -e " ENV_EXPIRES ";\n"},
+    [FMT_POWERSHELL] = {"$Env:", " = ", "\n", QUOTE_POWERSHELL,
+			"Remove-Item Env:" ENV_EXPIRES " -ErrorAction SilentlyContinue\n"},
+    [FMT_DOTENV] = {"", "=", "\n", QUOTE_DOTENV, NULL},
+};
+
 /* one "NAME=value" line in the syntax of a shell format */
 static int
 assign(enum format fmt, const char *name, const char *value, struct buf *out)
 {
-	static const struct {
-		const char *pre, *mid, *post;
-		enum quote_style q;
-	} syn[] = {
-	    [FMT_EXPORT] = {"export ", "=", "\n", QUOTE_SH},
-	    [FMT_FISH] = {"set -gx ", " ", ";\n", QUOTE_FISH},
-	    [FMT_POWERSHELL] = {"$Env:", " = ", "\n", QUOTE_POWERSHELL},
-	    [FMT_DOTENV] = {"", "=", "\n", QUOTE_DOTENV},
-	};
 	int rc;
 
 	if ((rc = buf_puts(out, syn[fmt].pre)) != BUF_OK || (rc = buf_puts(out, name)) != BUF_OK ||
@@ -210,7 +214,8 @@ output_render(enum format fmt, const struct token *tok, struct buf *out)
 			return rc;
 		if (tok->expires_at > 0)
 			return assign(fmt, ENV_EXPIRES, expires, out);
-		return BUF_OK;
+		/* a value left by an earlier eval would outlive this token */
+		return syn[fmt].unset != NULL ? buf_puts(out, syn[fmt].unset) : BUF_OK;
 	case FMT_HEADER:
 		return buf_printf(out, "Authorization: %s %s\n", tok->token_type,
 				  tok->access_token);

@@ -1,16 +1,23 @@
 /*
  * Secret handling.  The client secret may arrive on argv, in the environment,
- * in a file or on standard input; wherever it came from, the copy we hold is
- * wiped before it is freed and the process never dumps core while holding it.
+ * in a file or on standard input; wherever it came from, the copies we hold
+ * are wiped before they are freed and the process never dumps core while
+ * holding one.  (Copies inside libc's and libcurl's own memory are out of our
+ * reach; the README says which.)
  * jansson is told to allocate through a wiping allocator because the request
  * body and the parsed response pass through its memory.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <termios.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
@@ -19,18 +26,40 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "clock.h"
+#include "msg.h"
 #include "secret.h"
 
+static struct rlimit core_limit;
+static int core_limit_saved;
+
+/*
+ * No core dump while we hold a secret.  Only the soft limit is lowered, and
+ * secret_unharden() puts it back before exec mode runs COMMAND, which must
+ * not inherit a limit it could never raise again.
+ */
 void
 secret_harden(void)
 {
-	struct rlimit rl = {0, 0};
+	struct rlimit rl;
 
-	setrlimit(RLIMIT_CORE, &rl);
+	if (getrlimit(RLIMIT_CORE, &core_limit) == 0) {
+		core_limit_saved = 1;
+		rl.rlim_cur = 0;
+		rl.rlim_max = core_limit.rlim_max;
+		setrlimit(RLIMIT_CORE, &rl);
+	}
 #ifdef __linux__
 	/* also keeps other processes of the same user from ptrace-attaching */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 #endif
+}
+
+void
+secret_unharden(void)
+{
+	if (core_limit_saved)
+		setrlimit(RLIMIT_CORE, &core_limit);
 }
 
 void
@@ -98,24 +127,90 @@ secret_json_free(void *p)
 	free_fn(p);
 }
 
-int
-secret_read_file(const char *path, char **out, size_t *outlen)
+/* wait until fd has something to read, at most until the deadline */
+static int
+wait_readable(int fd, long long deadline)
 {
-	struct buf b = BUF_INIT(SECRET_MAX + 1);
+	struct pollfd pfd = {fd, POLLIN, 0};
+	long long left;
+	int n;
+
+	for (;;) {
+		if ((left = deadline - clock_ms()) <= 0)
+			return SECRET_ETIMEDOUT;
+		n = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (n > 0)
+			return SECRET_OK;
+		if (n < 0 && errno != EINTR)
+			return SECRET_EIO;
+	}
+}
+
+/*
+ * Standard input on a terminal: the prompt goes to stderr and the terminal
+ * stops echoing until the line is read.  A signal handler may call
+ * secret_restore_tty() to give the echo back before the process ends.
+ */
+static struct termios saved_tty;
+static volatile sig_atomic_t tty_changed;
+
+void
+secret_restore_tty(void)
+{
+	if (tty_changed) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+		tty_changed = 0;
+	}
+}
+
+static int
+echo_off(void)
+{
+	struct termios t;
+
+	if (tcgetattr(STDIN_FILENO, &saved_tty) != 0)
+		return -1;
+	t = saved_tty;
+	t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	t.c_lflag |= ICANON;
+	tty_changed = 1;
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) != 0) {
+		tty_changed = 0;
+		return -1;
+	}
+	fputs(PROGNAME ": client secret: ", stderr);
+	fflush(stderr);
+	return 0;
+}
+
+/*
+ * Read a client secret from path ("-": standard input), all of it or, on a
+ * terminal, one line, by the deadline.  The file is opened without blocking,
+ * so a FIFO that nobody writes to ends at the deadline instead of hanging.
+ * One trailing LF or CR LF is dropped; the limit applies to what is left.
+ * A UTF-8 byte order mark or a NUL byte is refused: neither can be meant.
+ */
+int
+secret_read_file(const char *path, long long deadline, char **out, size_t *outlen)
+{
+	struct buf b = BUF_INIT(SECRET_MAX + 2);
 	char chunk[512];
-	int fd, rc = SECRET_OK;
+	int fd, rc = SECRET_OK, tty = 0, saved;
 	ssize_t n;
 
 	*out = NULL;
 	*outlen = 0;
-	if (strcmp(path, "-") == 0)
+	if (strcmp(path, "-") == 0) {
 		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
-		return SECRET_EIO;
-
+		tty = isatty(fd) && echo_off() == 0;
+	} else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
+		return SECRET_EOPEN;
+	}
 	for (;;) {
+		if ((rc = wait_readable(fd, deadline)) != SECRET_OK)
+			break;
 		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0) {
 			rc = SECRET_EIO;
@@ -127,20 +222,30 @@ secret_read_file(const char *path, char **out, size_t *outlen)
 			rc = rc == BUF_ECAP ? SECRET_ETOOBIG : SECRET_ENOMEM;
 			break;
 		}
+		if (tty && b.data[b.len - 1] == '\n')
+			break;
 	}
 	secret_wipe(chunk, sizeof(chunk));
-	if (fd != STDIN_FILENO) {
-		int saved = errno;
-
-		close(fd);
-		errno = saved;
+	saved = errno;
+	if (tty) {
+		secret_restore_tty();
+		fputc('\n', stderr);
 	}
-	if (rc == SECRET_OK && b.len > SECRET_MAX)
-		rc = SECRET_ETOOBIG;
+	if (fd != STDIN_FILENO)
+		close(fd);
+	errno = saved;
 	if (rc == SECRET_OK && b.len > 0 && b.data[b.len - 1] == '\n')
 		b.data[--b.len] = '\0';
+	if (rc == SECRET_OK && b.len > 0 && b.data[b.len - 1] == '\r')
+		b.data[--b.len] = '\0';
+	if (rc == SECRET_OK && b.len > SECRET_MAX)
+		rc = SECRET_ETOOBIG;
 	if (rc == SECRET_OK && b.len == 0)
 		rc = SECRET_EEMPTY;
+	if (rc == SECRET_OK && memchr(b.data, '\0', b.len) != NULL)
+		rc = SECRET_ENUL;
+	if (rc == SECRET_OK && b.len >= 3 && memcmp(b.data, "\xef\xbb\xbf", 3) == 0)
+		rc = SECRET_EBOM;
 	if (rc != SECRET_OK) {
 		buf_release(&b);
 		return rc;

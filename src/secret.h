@@ -10,13 +10,25 @@
 /* the longest client secret accepted from any source */
 #define SECRET_MAX 4096
 
-enum secret_status { SECRET_OK = 0, SECRET_EIO, SECRET_EEMPTY, SECRET_ETOOBIG, SECRET_ENOMEM };
+enum secret_status {
+	SECRET_OK = 0,
+	SECRET_EOPEN, /* errno says why */
+	SECRET_EIO,   /* errno says why */
+	SECRET_ETIMEDOUT,
+	SECRET_EEMPTY,
+	SECRET_ETOOBIG,
+	SECRET_ENUL,
+	SECRET_EBOM,
+	SECRET_ENOMEM
+};
 
 void secret_harden(void);
+void secret_unharden(void);
+void secret_restore_tty(void);
 void secret_use_wiping_json_allocator(void);
 void secret_json_free(void *p);
 void secret_wipe(void *p, size_t n);
 void secret_free(char *s);
-int secret_read_file(const char *path, char **out, size_t *outlen);
+int secret_read_file(const char *path, long long deadline, char **out, size_t *outlen);
 
 #endif

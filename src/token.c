@@ -65,18 +65,57 @@ token_check(const char *access_token, const char *token_type, char *why, size_t 
 		snprintf(why, whysz, "access token is not an RFC 6750 b64token");
 		return TOKEN_EINVALID;
 	}
+	/* token-type = 1*( ALPHA / DIGIT / "-" / "." / "_" ), RFC 6749 A.13 */
 	n = strlen(token_type);
 	if (n == 0 || n > TOKEN_TYPE_MAX) {
 		snprintf(why, whysz, "token type is empty or longer than %d bytes", TOKEN_TYPE_MAX);
 		return TOKEN_EINVALID;
 	}
-	for (i = 0; i < n; i++) {
-		if (token_type[i] <= 0x20 || token_type[i] >= 0x7f) {
-			snprintf(why, whysz, "token type has a space or a non-printable character");
-			return TOKEN_EINVALID;
-		}
+	if (strspn(token_type, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			       "0123456789-._") != n) {
+		snprintf(why, whysz, "token type is not an RFC 6749 token type "
+				     "(letters, digits, '-', '.', '_')");
+		return TOKEN_EINVALID;
 	}
 	return TOKEN_OK;
+}
+
+/*
+ * jansson refuses a whole document for one number it cannot hold, so an
+ * "expiresIn" of 1e309 or 2^64 would refuse a good token although the
+ * contract reads an absurd lifetime as unknown.  Such a number is read as 0
+ * instead: a copy of the body has it overwritten and is parsed again.
+ * jansson's error position is the offset just past the number.
+ */
+static json_t *
+load_json(const char *body, size_t len, size_t flags)
+{
+	struct buf copy = BUF_INIT(len);
+	json_error_t jerr;
+	json_t *root;
+	size_t start, end;
+	int tries;
+
+	root = json_loadb(body, len, flags, &jerr);
+	for (tries = 0; root == NULL && tries < 64; tries++) {
+		if (json_error_code(&jerr) != json_error_numeric_overflow || jerr.position < 1 ||
+		    (size_t)jerr.position > len)
+			break;
+		if (copy.data == NULL && buf_append(&copy, body, len) != BUF_OK)
+			break;
+		end = (size_t)jerr.position;
+		for (start = end; start > 0 && strchr("0123456789+-.eE", copy.data[start - 1]) &&
+				  copy.data[start - 1] != '\0';
+		     start--)
+			;
+		if (start == end)
+			break;
+		memset(copy.data + start, ' ', end - start);
+		copy.data[start] = '0';
+		root = json_loadb(copy.data, len, flags, &jerr);
+	}
+	buf_release(&copy);
+	return root;
 }
 
 /*
@@ -101,13 +140,12 @@ token_parse(const char *body, size_t len, long long sent_at, struct token *tok, 
 	    size_t whysz)
 {
 	json_t *root, *at, *tt, *ei;
-	json_error_t jerr;
 	const char *type = "Bearer";
 	int rc = TOKEN_EINVALID;
 
 	memset(tok, 0, sizeof(*tok));
 	/* without JSON_ALLOW_NUL, jansson refuses "\u0000" inside strings */
-	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	root = load_json(body, len, JSON_REJECT_DUPLICATES);
 	if (root == NULL) {
 		snprintf(why, whysz, "response is not JSON");
 		return TOKEN_EINVALID;
@@ -156,6 +194,7 @@ out:
 	return rc;
 }
 
+/* a string field, cut to fit; msg.c escapes it when it is printed */
 static void
 copy_field(json_t *o, const char *key, char *dst, size_t dstsz)
 {
@@ -163,18 +202,17 @@ copy_field(json_t *o, const char *key, char *dst, size_t dstsz)
 
 	dst[0] = '\0';
 	if (json_is_string(v))
-		msg_sanitize(dst, dstsz, json_string_value(v), json_string_length(v));
+		snprintf(dst, dstsz, "%s", json_string_value(v));
 }
 
 int
 token_parse_error(const char *body, size_t len, struct oauth_error *e)
 {
 	json_t *root;
-	json_error_t jerr;
 	int rc = TOKEN_EINVALID;
 
 	memset(e, 0, sizeof(*e));
-	if ((root = json_loadb(body, len, JSON_ALLOW_NUL, &jerr)) == NULL)
+	if ((root = load_json(body, len, JSON_ALLOW_NUL)) == NULL)
 		return TOKEN_EINVALID;
 	if (json_is_object(root) && json_is_string(json_object_get(root, "error"))) {
 		copy_field(root, "error", e->error, sizeof(e->error));

@@ -9,13 +9,17 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "secret.h"
 
 #define TOKEN_MAX      16384
 #define TOKEN_TYPE_MAX 64
+#define CLIENT_ID_MAX  4096
+/* the request body: JSON may write each byte of the credentials as \u00XX */
+#define TOKEN_REQUEST_MAX (6 * (CLIENT_ID_MAX + SECRET_MAX) + 64)
 
 struct token {
 	char *access_token;    /* owned; a valid RFC 6750 b64token */
-	char *token_type;      /* owned; printable ASCII, no spaces */
+	char *token_type;      /* owned; an RFC 6749 token type */
 	long long expires_in;  /* seconds left; 0 when the lifetime is unknown */
 	long long expires_at;  /* Unix seconds; 0 when the lifetime is unknown */
 	long long obtained_at; /* Unix seconds when the request was sent */
@@ -23,7 +27,7 @@ struct token {
 };
 
 struct oauth_error {
-	char error[128]; /* all three already escaped for a terminal */
+	char error[128]; /* raw text from the server; msg.c escapes it */
 	char description[512];
 	char uri[256];
 };

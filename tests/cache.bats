@@ -100,18 +100,64 @@ age_entry() {
 }
 
 @test "--min-ttl beyond the remaining lifetime fetches" {
-	unique_tokens 600
+	unique_tokens 3600
 	nts >/dev/null
-	run --separate-stderr nts -v --min-ttl 900
+	# obtained 1000 s ago, 510 s left: a 1510 s token
+	age_entry -1000 510
+	run --separate-stderr nts -v --min-ttl 520
 	[ "$output" = tok-2 ]
-	[[ "$stderr" == *"cache: miss (token valid for "*" s, less than --min-ttl 900)"* ]]
+	[[ "$stderr" == *"nitro-token: cache: miss (token valid for 5"??" s, less than --min-ttl 520)"* ]]
+	age_entry -1000 510
 	run nts --min-ttl 500
 	[ "$output" = tok-2 ]
-	# the default is 300: a token with 200 s to live is not handed out
-	respond '{"status":200,"body":{"access_token":"short-{n}","expires_in":200}}'
-	nts --refresh >/dev/null
+	# the default is 300
+	age_entry -1000 290
 	run nts
-	[ "$output" = short-4 ]
+	[ "$output" = tok-3 ]
+	[ "$(request_count)" = 3 ]
+}
+
+@test "a token that lives no longer than --min-ttl is reused for half its life, with a warning" {
+	unique_tokens 240
+	run --separate-stderr nts
+	[ "$output" = tok-1 ]
+	[ "$stderr" = "nitro-token: warning: the token lives 240 s, not more than --min-ttl 300 s; it is reused for half its life" ]
+	run --separate-stderr nts
+	[ "$output" = tok-1 ]
+	[ "$stderr" = "" ]
+	age_entry -100 140
+	run nts
+	[ "$output" = tok-1 ]
+	age_entry -120 120
+	run --separate-stderr nts -v
+	[ "$output" = tok-2 ]
+	[[ "$stderr" == *"nitro-token: cache: miss (token is past half of its 240 s life)"* ]]
+	[ "$(request_count)" = 2 ]
+}
+
+@test "the half-life rule starts at a lifetime of exactly --min-ttl" {
+	unique_tokens 300
+	run --separate-stderr nts
+	[ "$stderr" = "nitro-token: warning: the token lives 300 s, not more than --min-ttl 300 s; it is reused for half its life" ]
+	respond '{"status":200,"body":{"access_token":"long-{n}","expires_in":301}}'
+	run --separate-stderr nts --refresh
+	[ "$output" = long-2 ]
+	[ "$stderr" = "" ]
+}
+
+@test "20 concurrent cold calls with tokens shorter than --min-ttl make one request" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"tok-{n}","expires_in":240},"delay":0.3}'
+	local i pids=()
+	for i in $(seq 20); do
+		nts -q >"$BATS_TEST_TMPDIR/out.$i" &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do
+		wait "$i"
+	done
+	[ "$(request_count)" = 1 ]
+	[ "$(cat "$BATS_TEST_TMPDIR"/out.* | sort -u)" = tok-1 ]
 }
 
 @test "a 3-second token expires" {
@@ -267,7 +313,7 @@ age_entry() {
 	[ $(((t1 - t0) / 1000000)) -lt 2000 ]
 }
 
-@test "a stale temporary file from a killed writer is reused, not piled up" {
+@test "a stale temporary file from a killed writer is replaced, not piled up" {
 	unique_tokens
 	nts >/dev/null
 	local f
@@ -297,4 +343,53 @@ age_entry() {
 	[ "$status" -eq 1 ]
 	[ "$output" = "nitro-token: cannot load libcurl.so.4: $lib: file too short" ]
 	[ "$(request_count)" = 1 ]
+}
+
+@test "a FIFO planted as the entry or its temporary file is a miss, never a hang" {
+	unique_tokens
+	nts >/dev/null
+	local f
+	f=$(entry)
+	rm "$f"
+	mkfifo "$f" "$f.tmp"
+	run timeout 10 env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$status" -eq 0 ]
+	[ "$output" = tok-2 ]
+	[ -f "$f" ] && [ ! -p "$f" ]
+	[ ! -e "$f.tmp" ]
+	run nts
+	[ "$output" = tok-2 ]
+}
+
+@test "a FIFO planted as the lock file: warn, fetch without the cache, no hang" {
+	unique_tokens
+	nts >/dev/null
+	local lock
+	lock=$(find "$CACHE" -name '*.lock')
+	rm "$lock"
+	mkfifo "$lock"
+	run --separate-stderr timeout 10 env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$status" -eq 0 ]
+	[ "$output" = tok-2 ]
+	[ "$stderr" = "nitro-token: warning: cache lock '$(basename "$lock")': not a regular file; running without the cache" ]
+}
+
+@test "a read-only cache still serves a hit and stores nothing" {
+	[ "$(id -u)" = 0 ] || skip "needs root for a read-only bind mount"
+	command -v unshare >/dev/null || skip "no unshare"
+	unique_tokens
+	nts >/dev/null
+	run unshare --mount sh -c 'mount --bind -o ro "$1" "$1" && NITRO_CLIENT_SECRET="$2" "$3" -v --base-url "$4" --client-id "$5"' \
+		sh "$CACHE" "$SECRET" "$NT" "$BASE" "$ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"nitro-token: cache: read-only; a hit is served, nothing is stored"* ]]
+	[ "${lines[${#lines[@]} - 1]}" = tok-1 ]
+	[ "$(request_count)" = 1 ]
+	run unshare --mount sh -c 'mount --bind -o ro "$1" "$1" && NITRO_CLIENT_SECRET="$2" "$3" -v --refresh --base-url "$4" --client-id "$5"' \
+		sh "$CACHE" "$SECRET" "$NT" "$BASE" "$ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"nitro-token: cache: read-only, the token is not stored"* ]]
+	[ "${lines[${#lines[@]} - 1]}" = tok-2 ]
+	run nts
+	[ "$output" = tok-1 ]
 }

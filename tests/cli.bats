@@ -33,7 +33,7 @@ load helper
 @test "an unknown option: exit 2 with one line of advice" {
 	run "$NT" --frobnicate
 	[ "$status" -eq 2 ]
-	[ "${lines[0]}" = "nitro-token: unknown option '--frobnicate'" ]
+	[ "${lines[0]}" = "nitro-token: unknown or ambiguous option '--frobnicate'" ]
 	[ "${lines[1]}" = "Try 'nitro-token --help' for more information." ]
 	run "$NT" -Z
 	[ "$status" -eq 2 ]
@@ -46,7 +46,10 @@ load helper
 	[ "${lines[0]}" = "nitro-token: option '--client-id' needs a value" ]
 	run "$NT" -f
 	[ "$status" -eq 2 ]
-	[ "${lines[0]}" = "nitro-token: option '-f' needs a value" ]
+	[ "${lines[0]}" = "nitro-token: option '--format' (-f) needs a value" ]
+	run "$NT" --format
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "nitro-token: option '--format' (-f) needs a value" ]
 }
 
 @test "a stray argument: exit 2, and the hint that commands go after --" {

@@ -59,7 +59,7 @@ nts_noid() {
 	NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" "$@"
 }
 
-@test "a profile that does not exist: exit 3, listing the ones that do" {
+@test "a profile that does not exist: exit 2 from --profile, 3 from NITRO_PROFILE, listing the ones that do" {
 	start_server
 	write_config "[default]
 client-id = a
@@ -67,6 +67,9 @@ client-id = a
 [prod]
 client-id = b"
 	run nts --profile staging
+	[ "$status" -eq 2 ]
+	[ "$output" = "nitro-token: profile 'staging' not found in $(CONF_DIR)/config (profiles: default, ci, prod)" ]
+	run env NITRO_PROFILE=staging NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE"
 	[ "$status" -eq 3 ]
 	[ "$output" = "nitro-token: profile 'staging' not found in $(CONF_DIR)/config (profiles: default, ci, prod)" ]
 	[ "$(request_count)" = 0 ]
@@ -82,7 +85,7 @@ client-id = b"
 @test "a config file named explicitly must exist; the default one need not" {
 	start_server
 	run nts --config "$BATS_TEST_TMPDIR/nope"
-	[ "$status" -eq 3 ]
+	[ "$status" -eq 2 ]
 	[ "$output" = "nitro-token: cannot read config file '$BATS_TEST_TMPDIR/nope': No such file or directory" ]
 	run env NITRO_CONFIG="$BATS_TEST_TMPDIR/nope" NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
 	[ "$status" -eq 3 ]
@@ -91,10 +94,14 @@ client-id = b"
 	[ "$(request_count)" = 1 ]
 }
 
-@test "a directory as config file: exit 3" {
+@test "a directory or a FIFO as config file: refused at once, 2 from --config, 3 from NITRO_CONFIG" {
 	run "$NT" --config "$BATS_TEST_TMPDIR"
-	[ "$status" -eq 3 ]
+	[ "$status" -eq 2 ]
 	[ "$output" = "nitro-token: cannot read config file '$BATS_TEST_TMPDIR': not a regular file" ]
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	run timeout 5 env NITRO_CONFIG="$BATS_TEST_TMPDIR/fifo" "$NT"
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: cannot read config file '$BATS_TEST_TMPDIR/fifo': not a regular file" ]
 }
 
 @test "an unknown key anywhere in the file: exit 3 with FILE:LINE, nothing sent" {
@@ -227,7 +234,7 @@ client-id = $ID"
 	[ "$output" = "nitro-token: --client-secret-file: client secret in '$BATS_TEST_TMPDIR/empty' is empty" ]
 	run nt --client-secret-file "$BATS_TEST_TMPDIR/missing"
 	[ "$status" -eq 3 ]
-	[ "$output" = "nitro-token: --client-secret-file: cannot read '$BATS_TEST_TMPDIR/missing': No such file or directory" ]
+	[ "$output" = "nitro-token: --client-secret-file: cannot open the secret file it names: No such file or directory" ]
 	head -c 5000 /dev/zero | tr '\0' a >"$BATS_TEST_TMPDIR/big"
 	run nt --client-secret-file "$BATS_TEST_TMPDIR/big"
 	[ "$status" -eq 3 ]
@@ -351,7 +358,8 @@ retries = 4"
 	wait "$pid"
 	[[ "$cmdline" == *"--client-secret "* ]]
 	[[ "$cmdline" != *"$SECRET"* ]]
-	[[ "$limits" =~ Max\ core\ file\ size\ +0\ +0 ]]
+	# the soft limit only: exec mode gives COMMAND the hard limit back
+	[[ "$limits" =~ Max\ core\ file\ size\ +0\  ]]
 	[ "$(request 1 '.body | fromjson | .clientSecret')" = "$SECRET" ]
 }
 

@@ -21,6 +21,8 @@ have:
   hang        true: accept the request and never answer
   close       true: close the connection without an answer
   chunked     N: send N bytes of body with chunked transfer encoding
+  connect_status  as a proxy: answer a CONNECT with this status (and the
+              headers) instead of opening the tunnel
 "{n}" anywhere in an item becomes the number of the request, from 1, so that
 every answer can carry a different token.  Without a responses file the
 answer is a valid AuthTokenResponse.
@@ -168,6 +170,10 @@ class Handler(BaseHTTPRequestHandler):
         """Act as an HTTPS forward proxy: log the CONNECT, then tunnel bytes."""
         host, _, port = self.path.rpartition(":")
         self._log("", self.path, b"", "proxy")
+        r = self._next_response()
+        if "connect_status" in r:
+            self._send(r["connect_status"], r.get("headers", {}), b"")
+            return
         try:
             upstream = socket.create_connection((host, int(port)), timeout=10)
         except OSError:

@@ -213,7 +213,8 @@ load helper
 		[ "$(jq -c 'keys' <<<"$output")" = '["access_token","cached","token_type"]' ]
 		run nts --export
 		[ "$status" -eq 0 ]
-		[[ "$output" != *EXPIRES* ]]
+		[ "${lines[2]}" = "unset NITRO_TOKEN_EXPIRES_AT" ]
+		[ "${#lines[@]}" -eq 3 ]
 	done
 }
 
