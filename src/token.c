@@ -194,15 +194,15 @@ out:
 	return rc;
 }
 
-/* a string field, cut to fit; msg.c escapes it when it is printed */
+/* a string field, cut with "..." to fit; msg.c escapes it when it is printed */
 static void
 copy_field(json_t *o, const char *key, char *dst, size_t dstsz)
 {
 	json_t *v = json_object_get(o, key);
 
 	dst[0] = '\0';
-	if (json_is_string(v))
-		snprintf(dst, dstsz, "%s", json_string_value(v));
+	if (json_is_string(v) && snprintf(dst, dstsz, "%s", json_string_value(v)) >= (int)dstsz)
+		memcpy(dst + dstsz - 4, "...", 4);
 }
 
 int

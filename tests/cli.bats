@@ -97,3 +97,31 @@ load helper
 	[ "$output" = test-token-1 ]
 	[ "$(request 2 '.body | fromjson | .clientSecret')" = "$SECRET" ]
 }
+
+@test "a mistyped secret option never echoes its value" {
+	local opt
+	for opt in --client-secr=Sup3r-Secret --client-secert=Sup3r-Secret --client=Sup3r-Secret; do
+		run "$NT" "$opt"
+		[ "$status" -eq 2 ]
+		[ "${lines[0]}" = "nitro-token: unknown or ambiguous option '${opt%%=*}' (its value is not shown)" ]
+		[[ "$output" != *Sup3r* ]]
+	done
+}
+
+@test "a value given to an option that takes none: the option's own name, no raw bytes" {
+	run "$NT" --json=1
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "nitro-token: option '--json' takes no value" ]
+	run "$NT" --help=x
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "nitro-token: option '--help' (-h) takes no value" ]
+	run "$NT" --no-cache=yes
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "nitro-token: option '--no-cache' takes no value" ]
+	run "$NT" "-$(printf '\033')"
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "nitro-token: unknown option '-\\x1b'" ]
+	run "$NT" "--$(printf '\033')[31m"
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "nitro-token: unknown or ambiguous option '--\\x1b[31m'" ]
+}

@@ -159,6 +159,23 @@ client-secret-file = ~/secret"
 	assert_one_good_request
 }
 
+@test "a relative path in the config file is relative to the config file's directory" {
+	start_server
+	printf '%s\n' "$SECRET" >"$(CONF_DIR)/secret" 2>/dev/null || { mkdir -p "$(CONF_DIR)"; printf '%s\n' "$SECRET" >"$(CONF_DIR)/secret"; }
+	write_config "[default]
+client-secret-file = secret"
+	cd "$BATS_TEST_TMPDIR"
+	run nt
+	[ "$status" -eq 0 ]
+	assert_one_good_request
+	# ~x/ is not ~/: it is a relative path like any other
+	write_config "[default]
+client-secret-file = ~x/secret"
+	run nt
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: $(CONF_DIR)/config:2: client-secret-file: cannot open the secret file it names: No such file or directory" ]
+}
+
 @test "a config file holding client-secret readable by others: exit 3, advice, nothing sent" {
 	start_server
 	write_config "[default]
@@ -184,7 +201,7 @@ client-secret = $SECRET"
 	[ "$(id -u)" != "$(id -u nobody)" ] || skip "running as nobody"
 	run nt
 	[ "$status" -eq 3 ]
-	[[ "$output" == "nitro-token: $(CONF_DIR)/config: holds client-secret but is not owned by you; run: chown "* ]]
+	[ "$output" = "nitro-token: $(CONF_DIR)/config: config file is owned by uid $(id -u nobody), not by you or root; run: chown $(id -u) '$(CONF_DIR)/config'" ]
 	[ "$(request_count)" = 0 ]
 }
 
@@ -368,4 +385,277 @@ retries = 4"
 	run env NITRO_CLIENT_ID= NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE"
 	[ "$status" -eq 3 ]
 	[[ "$output" == "nitro-token: no client ID: "* ]]
+}
+
+@test "a config file that others may write: exit 3 naming it, nothing sent, secret or not" {
+	start_server
+	write_config "[default]
+base-url = $BASE"
+	chmod 664 "$(CONF_DIR)/config"
+	run nts
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: $(CONF_DIR)/config: others may write to the config file (mode 0664); run: chmod go-w '$(CONF_DIR)/config'" ]
+	chmod 646 "$(CONF_DIR)/config"
+	run nts
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: $(CONF_DIR)/config: others may write to the config file (mode 0646); run: chmod go-w '$(CONF_DIR)/config'" ]
+	[ "$(request_count)" = 0 ]
+	chmod 644 "$(CONF_DIR)/config"
+	run nts
+	[ "$status" -eq 0 ]
+}
+
+@test "a config file owned by someone else decides nothing, even without a secret" {
+	start_server
+	write_config "[default]
+base-url = $BASE"
+	chmod 644 "$(CONF_DIR)/config"
+	chown nobody "$(CONF_DIR)/config" || skip "cannot chown"
+	[ "$(id -u)" != "$(id -u nobody)" ] || skip "running as nobody"
+	run nts
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: $(CONF_DIR)/config: config file is owned by uid $(id -u nobody), not by you or root; run: chown $(id -u) '$(CONF_DIR)/config'" ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "inih decides what a section is: blanks around a name are refused with FILE:LINE" {
+	start_server
+	write_config "[ staging ]
+base-url = https://staging.invalid"
+	run nts --profile staging
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: $(CONF_DIR)/config:1: profile name ' staging ' starts or ends with a blank" ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "a profile name of 48 bytes works; 49 or more is refused, never cut" {
+	start_server
+	local n48 n49
+	n48=$(printf 'p%.0s' $(seq 48))
+	n49=$(printf 'p%.0s' $(seq 49))
+	write_config "[$n48]
+client-id = $ID"
+	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --profile "$n48"
+	[ "$status" -eq 0 ]
+	assert_one_good_request
+	write_config "[${n49}x]
+client-id = other"
+	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --profile "$n49"
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: $(CONF_DIR)/config:1: profile name is longer than 48 bytes" ]
+	[ "$(request_count)" = 1 ]
+}
+
+@test "an indented line is refused, not read as a continuation or a header" {
+	start_server
+	write_config "[default]
+client-id = $ID
+  [prod]
+base-url = https://prod.invalid"
+	run nts
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: $(CONF_DIR)/config:3: line starts with a blank; indent nothing" ]
+	write_config "[default]
+	client-id = $ID"
+	run nts
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: $(CONF_DIR)/config:2: line starts with a blank; indent nothing" ]
+	# indented comments and blank lines are fine
+	write_config "[default]
+  ; a comment
+client-id = $ID
+   "
+	run nts
+	[ "$status" -eq 0 ]
+	[ "$(request_count)" = 1 ]
+}
+
+@test "a UTF-8 byte order mark does not hide the first profile" {
+	start_server
+	write_config "$(printf '\357\273\277')[prod]
+client-id = $ID"
+	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --profile prod
+	[ "$status" -eq 0 ]
+	assert_one_good_request
+}
+
+@test "a line of exactly 198 bytes is read; 199 is refused with FILE:LINE" {
+	start_server
+	local pad
+	pad=$(printf 'a%.0s' $(seq 186))
+	write_config "[default]
+client-id = $pad"
+	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --show-config
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"client-id            $pad ($(CONF_DIR)/config:2)"* ]]
+	write_config "[default]
+client-id = ${pad}b"
+	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --show-config
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: $(CONF_DIR)/config:2: line is longer than 198 bytes" ]
+}
+
+@test "empty means missing: exit 2 from a flag, 3 from the config file, nothing sent" {
+	start_server
+	run nt -q --client-secret ''
+	[ "$status" -eq 2 ]
+	[ "$output" = "nitro-token: --client-secret: value is empty" ]
+	run nts --cache-dir ''
+	[ "$status" -eq 2 ]
+	[ "$output" = "nitro-token: --cache-dir: value is empty" ]
+	run nts --config ''
+	[ "$status" -eq 2 ]
+	[ "$output" = "nitro-token: --config: value is empty" ]
+	run nts --profile ''
+	[ "$status" -eq 2 ]
+	[ "$output" = "nitro-token: --profile: value is empty" ]
+	write_config "[default]
+client-secret ="
+	run nt
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: $(CONF_DIR)/config:2: client-secret: value is empty" ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "a CA file or directory that is not there: exit 2 from a flag, 3 from the environment" {
+	start_server --tls
+	run nts --cacert "$BATS_TEST_TMPDIR/missing.pem"
+	[ "$status" -eq 2 ]
+	[ "$output" = "nitro-token: --cacert: cannot use '$BATS_TEST_TMPDIR/missing.pem': No such file or directory" ]
+	run env NITRO_CACERT="$BATS_TEST_TMPDIR/missing.pem" NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "$BASE"
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: NITRO_CACERT: cannot use '$BATS_TEST_TMPDIR/missing.pem': No such file or directory" ]
+	run nts --capath "$SRV/ca.pem"
+	[ "$status" -eq 2 ]
+	[ "$output" = "nitro-token: --capath: not a directory" ]
+	run nts --cacert "$SRV"
+	[ "$status" -eq 2 ]
+	[ "$output" = "nitro-token: --cacert: is a directory" ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "curl's CA variables are honoured after --cacert and NITRO_CACERT" {
+	start_server --tls
+	local v
+	for v in CURL_CA_BUNDLE SSL_CERT_FILE; do
+		run env "$v=$SRV/ca.pem" NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "$BASE" --retries 0
+		[ "$status" -eq 0 ]
+		run env "$v=$SRV/ca.pem" NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "$BASE" --show-config
+		[[ "$output" == *"cacert               $SRV/ca.pem (env $v)"* ]]
+	done
+	mkdir "$BATS_TEST_TMPDIR/certs"
+	cp "$SRV/ca.pem" "$BATS_TEST_TMPDIR/certs/"
+	openssl rehash "$BATS_TEST_TMPDIR/certs" 2>/dev/null || c_rehash "$BATS_TEST_TMPDIR/certs" >/dev/null
+	run env SSL_CERT_DIR="$BATS_TEST_TMPDIR/certs" NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "$BASE" --retries 0
+	[ "$status" -eq 0 ]
+	# ours first: a wrong NITRO_CACERT is not rescued by a right CURL_CA_BUNDLE
+	run env NITRO_CACERT=/etc/hostname CURL_CA_BUNDLE="$SRV/ca.pem" NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "$BASE" --retries 0
+	[ "$status" -eq 4 ]
+	[ "$(request_count)" = 3 ]
+}
+
+@test "a base URL port out of range: exit 2, nothing sent" {
+	local port
+	for port in 0 65536 99999 x ''; do
+		run nts --base-url "http://127.0.0.1:$port"
+		[ "$status" -eq 2 ]
+		[ "$output" = "nitro-token: --base-url: URL port must be a number from 1 to 65535" ]
+	done
+	run nts --show-config --base-url "https://example.com:65535/api"
+	[ "$status" -eq 0 ]
+}
+
+@test "a long http host name is not loopback: exit 2" {
+	local host
+	host="127.0.0.1.$(printf 'a%.0s' $(seq 60)).example"
+	run nts --base-url "http://$host/"
+	[ "$status" -eq 2 ]
+	[ "$output" = "nitro-token: --base-url: plain http:// is allowed only to a loopback address; use https://" ]
+	run nts --base-url "http://$(printf 'l%.0s' $(seq 70))localhost/"
+	[ "$status" -eq 2 ]
+}
+
+@test "a 20 KB client ID is a usage error, not out of memory; 4096 bytes is fine" {
+	start_server
+	run nts --client-id "$(head -c 20000 /dev/zero | tr '\0' i)"
+	[ "$status" -eq 2 ]
+	[ "$output" = "nitro-token: --client-id: client ID is longer than 4096 bytes" ]
+	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$(head -c 4096 /dev/zero | tr '\0' i)"
+	[ "$status" -eq 0 ]
+	[ "$(request 1 '.body | fromjson | .clientID | length')" = 4096 ]
+}
+
+@test "a secret of 4096 control characters is sent, JSON-escaped" {
+	start_server
+	head -c 4096 /dev/zero | tr '\0' '\001' >"$BATS_TEST_TMPDIR/ctl"
+	run nt --client-secret-file "$BATS_TEST_TMPDIR/ctl"
+	[ "$status" -eq 0 ]
+	[ "$(request 1 '.body | fromjson | .clientSecret | length')" = 4096 ]
+	[ "$(request 1 '.body | fromjson | .clientSecret | explode | unique')" = "$(jq -c -n '[1]' | jq '.')" ]
+}
+
+@test "secret files: one CRLF is dropped, the limit counts after it, a BOM is refused" {
+	start_server
+	printf '%s\r\n' "$SECRET" >"$BATS_TEST_TMPDIR/crlf"
+	run nt --client-secret-file "$BATS_TEST_TMPDIR/crlf"
+	[ "$status" -eq 0 ]
+	assert_one_good_request
+	{ head -c 4096 /dev/zero | tr '\0' a; printf '\r\n'; } >"$BATS_TEST_TMPDIR/max"
+	run nt --client-secret-file "$BATS_TEST_TMPDIR/max"
+	[ "$status" -eq 0 ]
+	[ "$(request 2 '.body | fromjson | .clientSecret | length')" = 4096 ]
+	{ head -c 4097 /dev/zero | tr '\0' a; printf '\n'; } >"$BATS_TEST_TMPDIR/over"
+	run nt --client-secret-file "$BATS_TEST_TMPDIR/over"
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: --client-secret-file: client secret in '$BATS_TEST_TMPDIR/over' is longer than 4096 bytes" ]
+	printf '\357\273\277%s\n' "$SECRET" >"$BATS_TEST_TMPDIR/bom"
+	run nt --client-secret-file "$BATS_TEST_TMPDIR/bom"
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: --client-secret-file: client secret in '$BATS_TEST_TMPDIR/bom' starts with a UTF-8 byte order mark; save the file without it" ]
+	printf 'a\0b\n' >"$BATS_TEST_TMPDIR/nul"
+	run nt --client-secret-file "$BATS_TEST_TMPDIR/nul"
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: --client-secret-file: client secret in '$BATS_TEST_TMPDIR/nul' has a NUL byte" ]
+	[ "$(request_count)" = 2 ]
+}
+
+@test "a secret-file path that cannot be opened is never echoed: it may be the secret" {
+	start_server
+	run env NITRO_CLIENT_SECRET_FILE="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: NITRO_CLIENT_SECRET_FILE: cannot open the secret file it names: No such file or directory" ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "a FIFO nobody writes to as the secret file ends at --timeout with exit 3" {
+	start_server
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	local t0 t1
+	t0=$(date +%s)
+	run timeout 20 "$NT" --base-url "$BASE" --client-id "$ID" --client-secret-file "$BATS_TEST_TMPDIR/fifo" --timeout 2
+	t1=$(date +%s)
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: --client-secret-file: timed out reading the client secret from '$BATS_TEST_TMPDIR/fifo' (--timeout)" ]
+	[ $((t1 - t0)) -lt 10 ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "a pipe as the secret file works, as <(pass show x) gives it" {
+	start_server
+	run bash -c '"$1" --base-url "$2" --client-id "$3" --client-secret-file <(sleep 0.3; printf "%s\n" "$4")' \
+		sh "$NT" "$BASE" "$ID" "$SECRET"
+	[ "$status" -eq 0 ]
+	assert_one_good_request
+}
+
+@test "--client-secret-file - on a terminal prompts on stderr with echo off" {
+	start_server
+	run python3 "$TESTS_DIR/pty_prompt.py" "$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" --client-secret-file -
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "prompt: nitro-token: client secret: " ]
+	[ "${lines[1]}" = "echo during prompt: off" ]
+	[ "${lines[2]}" = "echo after: on" ]
+	[ "${lines[3]}" = "secret shown: no" ]
+	[ "${lines[4]}" = "exit: 0" ]
+	assert_one_good_request
 }

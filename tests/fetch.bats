@@ -218,6 +218,22 @@ load helper
 	done
 }
 
+@test "an expiresIn too large for any integer or double is an unknown lifetime, not a refusal" {
+	start_server
+	local e
+	for e in 1e309 -1e309 18446744073709551616 99999999999999999999999999; do
+		# raw: the fake server's own JSON would turn 1e309 into Infinity
+		respond "$(jq -cn --arg b "{\"accessToken\":\"t\",\"expiresIn\":$e,\"other\":[$e,1]}" '{status:200, headers:{"Content-Type":"application/json"}, raw:$b}')"
+		run nts --json
+		[ "$status" -eq 0 ]
+		[ "$output" = '{"access_token":"t","token_type":"Bearer","cached":false}' ]
+	done
+	respond '{"status":200,"raw":"{\"accessToken\":\"t\",\"expiresIn\":1e309"}'
+	run nts
+	[ "$status" -eq 8 ]
+	[ "$output" = "nitro-token: invalid response from $BASE/oauth/token: response is not JSON" ]
+}
+
 @test "expires_at counts from when the request was sent" {
 	start_server
 	respond '{"status":200,"body":{"access_token":"t","expires_in":100}, "delay": 1.2}'
@@ -243,15 +259,30 @@ load helper
 	[ "$output" = "Authorization: DPoP t" ]
 }
 
-@test "a token type with a space or control character: exit 8" {
+@test "a token type outside RFC 6749's grammar: exit 8, nothing printed, nothing run" {
 	start_server
 	local t
-	for t in '"Bear er"' '"Bearer\n"' '""' '5'; do
+	for t in '"Bear er"' '"Bearer\n"' '"Bearer$(touch x)"' '"a+b"' '"a/b"' '"B=="' '"Bearer;"'; do
 		respond "{\"status\":200,\"body\":{\"access_token\":\"t\",\"token_type\":$t}}"
-		run nts
+		run --separate-stderr nts -f dotenv
 		[ "$status" -eq 8 ]
-		[[ "$output" == "nitro-token: invalid response from "* ]]
+		[ "$output" = "" ]
+		[ "$stderr" = "nitro-token: invalid response from $BASE/oauth/token: token type is not an RFC 6749 token type (letters, digits, '-', '.', '_')" ]
 	done
+	for t in '""' "\"$(printf 'a%.0s' $(seq 65))\""; do
+		respond "{\"status\":200,\"body\":{\"access_token\":\"t\",\"token_type\":$t}}"
+		run nts -f header
+		[ "$status" -eq 8 ]
+		[ "$output" = "nitro-token: invalid response from $BASE/oauth/token: token type is empty or longer than 64 bytes" ]
+	done
+	respond '{"status":200,"body":{"access_token":"t","token_type":5}}'
+	run nts
+	[ "$status" -eq 8 ]
+	[ ! -e x ]
+	respond "{\"status\":200,\"body\":{\"access_token\":\"t\",\"token_type\":\"N_A-1.x$(printf 'a%.0s' $(seq 57))\"}}"
+	run nts -f header
+	[ "$status" -eq 0 ]
+	[ "$output" = "Authorization: N_A-1.x$(printf 'a%.0s' $(seq 57)) t" ]
 }
 
 @test "bodies that are not a token object: exit 8, nothing on stdout" {

@@ -14,7 +14,8 @@ SECRET="s3cr3t-Value-42"
 common_setup() {
 	local v
 	for v in $(env | grep -o '^NITRO_[A-Z_]*'); do unset "$v"; done
-	unset XDG_CONFIG_HOME XDG_CACHE_HOME http_proxy https_proxy HTTPS_PROXY ALL_PROXY all_proxy
+	unset XDG_CONFIG_HOME XDG_CACHE_HOME http_proxy https_proxy HTTPS_PROXY ALL_PROXY all_proxy \
+		CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR SSLKEYLOGFILE
 	export no_proxy='*'
 	export HOME="$BATS_TEST_TMPDIR/home"
 	mkdir -p "$HOME"

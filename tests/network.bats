@@ -212,7 +212,7 @@ elapsed() {
 	[[ "$stderr" != *$'\007'* ]]
 	[ "${#stderr}" -lt 1000 ]
 	[[ "$stderr" == 'nitro-token: 400 bad\x1b]8;;x\x07: \x1b[2J\x1b]0;pwned\x07AAAA'* ]]
-	[[ "$stderr" == *'...' ]]
+	[[ "$stderr" == *'AAA...' ]]
 	respond "$(jq -cn '{status:502, headers:{"Content-Type":"text/\u001b[31mhtml"}, raw:"<html>"}')"
 	run nts --retries 0
 	[ "$output" = 'nitro-token: 502: unexpected answer (content type text/\x1b[31mhtml)' ]
@@ -234,23 +234,126 @@ elapsed() {
 	[[ "$stderr" != *clientSecret* ]]
 }
 
-@test "-vv redacts Authorization and Proxy-Authorization" {
-	start_server
-	run --separate-stderr env http_proxy="http://puser:ppass-secret@127.0.0.1:$PORT" no_proxy= \
-		NITRO_CLIENT_SECRET="$SECRET" "$NT" -vv --client-id "$ID" --base-url http://127.0.0.2:1
+@test "-vv redacts Proxy-Authorization and the proxy password in every line" {
+	start_server --tls
+	start_proxy
+	run --separate-stderr env https_proxy="http://puser:ppass-secret@127.0.0.1:$PROXY_PORT" no_proxy= \
+		NITRO_CLIENT_SECRET="$SECRET" "$NT" -vv --client-id "$ID" --base-url "$BASE" --cacert "$SRV/ca.pem"
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"> Proxy-Authorization: [redacted]"* ]]
+	[[ "$stderr" == *"* Uses proxy env variable https_proxy == 'http://[redacted]@127.0.0.1:$PROXY_PORT'"* ]]
+	[[ "$stderr" != *ppass-secret* ]]
 	[[ "$stderr" != *"$(printf 'puser:ppass-secret' | base64)"* ]]
+	# the scheme-less form that proxy variables allow is redacted too
+	run --separate-stderr env https_proxy="puser:ppass-secret@127.0.0.1:$PROXY_PORT" no_proxy= \
+		NITRO_CLIENT_SECRET="$SECRET" "$NT" -vv --client-id "$ID" --base-url "$BASE" --cacert "$SRV/ca.pem"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"* Uses proxy env variable https_proxy == '[redacted]@127.0.0.1:$PROXY_PORT'"* ]]
+	[[ "$stderr" != *ppass-secret* ]]
 }
 
-@test "a forward proxy in http_proxy carries the request" {
+@test "-v says which proxy https goes through, without its password" {
+	start_server --tls
+	start_proxy
+	run --separate-stderr env https_proxy="http://puser:ppass-secret@127.0.0.1:$PROXY_PORT" no_proxy= \
+		NITRO_CLIENT_SECRET="$SECRET" "$NT" -v --client-id "$ID" --base-url "$BASE" --cacert "$SRV/ca.pem"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c 'proxy' <<<"$stderr")" = 1 ]
+	[[ "$stderr" == *"nitro-token: using a proxy: https_proxy == 'http://[redacted]@127.0.0.1:$PROXY_PORT'"* ]]
+	[[ "$stderr" != *ppass-secret* ]]
+	[ "$(jq -r .method "$PROXY_LOG")" = CONNECT ]
+	run --separate-stderr env ALL_PROXY="http://127.0.0.1:$PROXY_PORT" no_proxy= \
+		NITRO_CLIENT_SECRET="$SECRET" "$NT" -v --client-id "$ID" --base-url "$BASE" --cacert "$SRV/ca.pem"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"nitro-token: using a proxy: ALL_PROXY == 'http://127.0.0.1:$PROXY_PORT'"* ]]
+	[ "$(wc -l <"$PROXY_LOG")" = 2 ]
+}
+
+@test "plain http never goes through a proxy, whatever the environment says" {
 	start_server
-	run env http_proxy="http://127.0.0.1:$PORT" no_proxy= NITRO_CLIENT_SECRET="$SECRET" \
-		"$NT" --client-id "$ID" --base-url http://127.0.0.2:1 --retries 0
+	start_proxy
+	run --separate-stderr env http_proxy="http://127.0.0.1:$PROXY_PORT" HTTP_PROXY="http://127.0.0.1:$PROXY_PORT" \
+		ALL_PROXY="http://127.0.0.1:$PROXY_PORT" all_proxy="http://127.0.0.1:$PROXY_PORT" no_proxy= \
+		NITRO_CLIENT_SECRET="$SECRET" "$NT" -v --client-id "$ID" --base-url "$BASE" --retries 0
 	[ "$status" -eq 0 ]
 	[ "$output" = test-token-1 ]
-	[ "$(request 1 .target)" = http://127.0.0.2:1/oauth/token ]
-	[ "$(request 1 .contract)" = ok ]
+	[[ "$stderr" == *"nitro-token: plain http to this machine: no proxy is used"* ]]
+	[[ "$stderr" != *"using a proxy"* ]]
+	[ ! -s "$PROXY_LOG" ]
+	[ "$(request 1 .target)" = /oauth/token ]
+	assert_one_good_request
+}
+
+@test "a proxy that answers 407: exit 4 at once, no retry" {
+	start_server --tls
+	start_proxy
+	printf '[{"connect_status":407,"headers":{"Proxy-Authenticate":"Basic realm=corp"}}]\n' \
+		>"$BATS_TEST_TMPDIR/proxy/responses"
+	run env https_proxy="http://puser:wrong@127.0.0.1:$PROXY_PORT" no_proxy= NITRO_CLIENT_SECRET="$SECRET" \
+		"$NT" --client-id "$ID" --base-url "$BASE" --cacert "$SRV/ca.pem" --retries 3
+	[ "$status" -eq 4 ]
+	[ "$output" = "nitro-token: POST $BASE/oauth/token: proxy authentication required (HTTP 407 from the proxy)" ]
+	[ "$(wc -l <"$PROXY_LOG")" = 1 ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "a 407 answer from the server itself is exit 4, not retried" {
+	start_server
+	respond '{"status":407}'
+	run nts --retries 3
+	[ "$status" -eq 4 ]
+	[ "$output" = "nitro-token: 407: proxy authentication required" ]
+	[ "$(request_count)" = 1 ]
+}
+
+@test "SSLKEYLOGFILE is ignored: no TLS key is written, and exec mode passes it on" {
+	start_server --tls
+	run env SSLKEYLOGFILE="$BATS_TEST_TMPDIR/keys" NITRO_CLIENT_SECRET="$SECRET" \
+		"$NT" --client-id "$ID" --base-url "$BASE" --cacert "$SRV/ca.pem" -- sh -c 'echo "$SSLKEYLOGFILE"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$BATS_TEST_TMPDIR/keys" ]
+	[ ! -e "$BATS_TEST_TMPDIR/keys" ]
+	# curl itself, with the same libcurl, does write it: the test can fail
+	SSLKEYLOGFILE="$BATS_TEST_TMPDIR/curl-keys" curl -s -o /dev/null --cacert "$SRV/ca.pem" \
+		-H 'Content-Type: application/json' -d '{"clientID":"a","clientSecret":"b"}' "$BASE/oauth/token"
+	[ -s "$BATS_TEST_TMPDIR/curl-keys" ]
+}
+
+@test "a 503 with a 100 KB error page and Retry-After is retried; a 401 with one is exit 6" {
+	start_server
+	local page
+	page=$(head -c 100000 /dev/zero | tr '\0' x)
+	respond "{\"status\":503,\"headers\":{\"Retry-After\":\"1\",\"Content-Type\":\"text/html\"},\"raw\":\"$page\"}" \
+		'{"status":200,"body":{"access_token":"after-503"}}'
+	run nts
+	[ "$status" -eq 0 ]
+	[ "$output" = after-503 ]
+	[ "$(request_count)" = 2 ]
+	respond "{\"status\":401,\"headers\":{\"Content-Type\":\"text/html\"},\"raw\":\"$page\"}"
+	run nts
+	[ "$status" -eq 6 ]
+	[ "$output" = "nitro-token: 401: unexpected answer (content type text/html)" ]
+	respond "{\"status\":503,\"headers\":{\"Content-Type\":\"text/html\"},\"chunked\":200000}"
+	run nts --retries 0
+	[ "$status" -eq 7 ]
+	[ "$output" = "nitro-token: 503: unexpected answer (content type text/html)" ]
+}
+
+@test "libcurl's error text (a certificate subject) is escaped before it reaches the terminal" {
+	start_server --tls
+	# a second server certificate with no SAN and an escape sequence in its CN
+	openssl req -newkey rsa:2048 -nodes -subj "/CN=evil$(printf '\033')[31m" \
+		-keyout "$SRV/evil.key" -out "$SRV/evil.csr" 2>/dev/null
+	openssl x509 -req -in "$SRV/evil.csr" -CA "$SRV/ca.pem" -CAkey "$SRV/ca.key" \
+		-CAcreateserial -days 2 -out "$SRV/evil.pem" 2>/dev/null
+	stop_server
+	launch_fake "$SRV" --cert "$SRV/evil.pem" --key "$SRV/evil.key"
+	SERVER_PID=$LAUNCHED_PID
+	run --separate-stderr env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" \
+		--base-url "https://localhost:$LAUNCHED_PORT" --cacert "$SRV/ca.pem" --retries 0
+	[ "$status" -eq 4 ]
+	[[ "$stderr" != *$'\033'* ]]
+	[[ "$stderr" == *'evil\x1b[31m'* ]]
 }
 
 @test "an HTTPS proxy in https_proxy tunnels the request, certificate still verified" {
@@ -270,11 +373,11 @@ elapsed() {
 }
 
 @test "no_proxy bypasses the proxy" {
-	start_server
-	run env http_proxy=http://127.0.0.1:1 no_proxy=127.0.0.1 NITRO_CLIENT_SECRET="$SECRET" \
-		"$NT" --client-id "$ID" --base-url "$BASE" --retries 0
+	start_server --tls
+	run env https_proxy=http://127.0.0.1:1 no_proxy=localhost NITRO_CLIENT_SECRET="$SECRET" \
+		"$NT" --client-id "$ID" --base-url "$BASE" --cacert "$SRV/ca.pem" --retries 0
 	[ "$status" -eq 0 ]
-	[ "$(request 1 .target)" = /oauth/token ]
+	assert_one_good_request
 }
 
 # signal SIG: start a run that the server holds, send SIG, set status and outputs
@@ -309,6 +412,21 @@ os.execvp(sys.argv[1], sys.argv[1:])' \
 	signal_run TERM
 	[ "$SIG_STATUS" -eq 143 ]
 	[ ! -s "$BATS_TEST_TMPDIR/out" ]
+}
+
+@test "SIGTERM ignored by the parent stays ignored, like SIGINT" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"t"},"delay":1}'
+	bash -c 'trap "" TERM; exec "$@"' sh env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" \
+		>"$BATS_TEST_TMPDIR/out" &
+	local pid=$! i
+	for i in $(seq 150); do
+		[ "$(request_count)" = 1 ] && break
+		sleep 0.02
+	done
+	kill -TERM "$pid"
+	wait "$pid"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = t ]
 }
 
 @test "SIGINT ignored by the parent stays ignored" {

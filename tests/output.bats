@@ -229,3 +229,56 @@ HOSTILE=(
 	[ "$status" -eq 3 ]
 	[ "$output" = "" ]
 }
+
+@test "a lifetime not known: sh, fish and PowerShell output unset a stale expiry" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"t1"}}'
+	run nts --export
+	[ "$output" = "export NITRO_ACCESS_TOKEN='t1'
+export NITRO_TOKEN_TYPE='Bearer'
+unset NITRO_TOKEN_EXPIRES_AT" ]
+	local sh out
+	out=$output
+	for sh in bash dash zsh; do
+		run env NITRO_TOKEN_EXPIRES_AT=123 "$sh" -c 'eval "$1"; echo "${NITRO_TOKEN_EXPIRES_AT-gone}"' sh "$out"
+		[ "$output" = gone ]
+	done
+	run nts -f fish
+	[ "$output" = "set -gx NITRO_ACCESS_TOKEN 't1';
+set -gx NITRO_TOKEN_TYPE 'Bearer';
+set -e NITRO_TOKEN_EXPIRES_AT;" ]
+	run env NITRO_TOKEN_EXPIRES_AT=123 fish -c 'printf "%s\n" $argv[1] | source; set -q NITRO_TOKEN_EXPIRES_AT; and echo kept; or echo gone' "$output"
+	[ "$output" = gone ]
+	run nts -f powershell
+	[ "$output" = "\$Env:NITRO_ACCESS_TOKEN = 't1'
+\$Env:NITRO_TOKEN_TYPE = 'Bearer'
+Remove-Item Env:NITRO_TOKEN_EXPIRES_AT -ErrorAction SilentlyContinue" ]
+	# dotenv has no way to unset: the line is left out
+	run nts -f dotenv
+	[ "$output" = "NITRO_ACCESS_TOKEN=t1
+NITRO_TOKEN_TYPE=Bearer" ]
+}
+
+@test "exec: COMMAND gets the core-dump limits we were given, and SIGPIPE at default" {
+	fresh_token
+	run bash -c 'ulimit -H -c unlimited; ulimit -S -c 1024; trap "" PIPE
+		exec env NITRO_CLIENT_SECRET="$1" "$2" --base-url "$3" --client-id "$4" -- \
+			bash -c "echo \$(ulimit -S -c) \$(ulimit -H -c); grep SigIgn /proc/self/status"' \
+		sh "$SECRET" "$NT" "$BASE" "$ID"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "1024 unlimited" ]
+	# the parent ignored SIGPIPE (bit 13), so COMMAND does too; nitro-token changed nothing
+	[ $(( 0x$(awk '{print $2}' <<<"${lines[1]}") >> 12 & 1 )) -eq 1 ]
+	run bash -c 'trap - PIPE
+		exec env NITRO_CLIENT_SECRET="$1" "$2" --base-url "$3" --client-id "$4" -- \
+			sh -c "grep SigIgn /proc/self/status"' sh "$SECRET" "$NT" "$BASE" "$ID"
+	[ $(( 0x$(awk '{print $2}' <<<"$output") >> 12 & 1 )) -eq 0 ]
+}
+
+@test "a closed stdout pipe is exit 1 with a message, not death by SIGPIPE" {
+	fresh_token
+	run bash -c 'trap - PIPE; { sleep 0.5; env NITRO_CLIENT_SECRET="$1" "$2" --base-url "$3" --client-id "$4"; echo "rc=$?" >&2; } | true' \
+		sh "$SECRET" "$NT" "$BASE" "$ID"
+	[ "$output" = "nitro-token: write error on standard output: Broken pipe
+rc=1" ]
+}
