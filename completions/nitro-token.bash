@@ -1,17 +1,30 @@
 # bash completion for nitro-token                          -*- shell-script -*-
 
-# the profiles of the config file that this command line would read
+# _nitro_token_add WORD...: add to COMPREPLY the words that start with $cur.
+# Words are compared as plain strings and never expanded: some come from a
+# config file, which may hold anything.
+_nitro_token_add()
+{
+    local w
+    for w in "$@"; do
+        [[ $w == "$cur"* ]] && COMPREPLY+=("$w")
+    done
+}
+
+# the profiles of the config file this command line would read, as
+# nitro-token itself reads them (one parser of the file, not two)
 _nitro_token_profiles()
 {
-    local file="${NITRO_CONFIG:-${XDG_CONFIG_HOME:-$HOME/.config}/nitro-token/config}"
-    local i
-    for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
-        if [[ ${COMP_WORDS[i]} == --config ]]; then
-            file="${COMP_WORDS[i + 1]/#\~/$HOME}"
+    local cmd=$1 i
+    local -a args=(--list-profiles)
+    for ((i = 1; i < ${#words[@]} - 1; i++)); do
+        if [[ ${words[i]} == --config ]]; then
+            args+=(--config "${words[i + 1]/#\~/$HOME}")
         fi
     done
-    [[ -r $file ]] || return 0
-    sed -n 's/^[[:space:]]*\[[[:space:]]*\([^]]*[^][:space:]]\)[[:space:]]*\].*/\1/p' -- "$file"
+    local -a names
+    mapfile -t names < <("$cmd" "${args[@]}" 2>/dev/null)
+    _nitro_token_add "${names[@]}"
 }
 
 _nitro_token()
@@ -25,15 +38,16 @@ _nitro_token()
         words=("${COMP_WORDS[@]}")
         cword=$COMP_CWORD
     fi
+    COMPREPLY=()
 
     # after "--" comes a command and its arguments
     local i
     for ((i = 1; i < cword; i++)); do
         if [[ ${words[i]} == -- ]]; then
             if ((i == cword - 1)); then
-                COMPREPLY=($(compgen -c -- "$cur"))
+                mapfile -t COMPREPLY < <(compgen -c -- "$cur")
             else
-                COMPREPLY=($(compgen -f -- "$cur"))
+                mapfile -t COMPREPLY < <(compgen -f -- "$cur")
             fi
             return
         fi
@@ -41,25 +55,25 @@ _nitro_token()
 
     case $prev in
     -f | --format)
-        COMPREPLY=($(compgen -W 'token json export fish powershell dotenv header curl' -- "$cur"))
+        _nitro_token_add token json export fish powershell dotenv header curl
         return
         ;;
     --profile)
-        COMPREPLY=($(compgen -W "$(_nitro_token_profiles)" -- "$cur"))
+        _nitro_token_profiles "$1"
         return
         ;;
     --cacert | --client-secret-file | --config)
-        COMPREPLY=($(compgen -f -- "$cur"))
+        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         compopt -o filenames 2>/dev/null
         return
         ;;
     --capath | --cache-dir)
-        COMPREPLY=($(compgen -d -- "$cur"))
+        mapfile -t COMPREPLY < <(compgen -d -- "$cur")
         compopt -o filenames 2>/dev/null
         return
         ;;
     --base-url)
-        COMPREPLY=($(compgen -W 'https://api.gonitro.dev' -- "$cur"))
+        _nitro_token_add https://api.gonitro.dev
         return
         ;;
     --client-id | --client-secret | --connect-timeout | --min-ttl | --retries | --timeout)
@@ -68,10 +82,10 @@ _nitro_token()
     esac
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '--base-url --cacert --cache-dir --capath --client-id
-            --client-secret --client-secret-file --config --connect-timeout --export
-            --format --help --json --min-ttl --no-cache --profile --quiet --refresh
-            --retries --show-config --timeout --verbose --version -f -h -q -V -v --' -- "$cur"))
+        _nitro_token_add --base-url --cacert --cache-dir --capath --client-id \
+            --client-secret --client-secret-file --config --connect-timeout --export \
+            --format --help --json --list-profiles --min-ttl --no-cache --profile --quiet \
+            --refresh --retries --show-config --timeout --verbose --version -f -h -q -V -v --
     fi
 }
 complete -F _nitro_token nitro-token

@@ -1,20 +1,16 @@
 # fish completion for nitro-token
 
+# the profiles of the config file this command line would read, as
+# nitro-token itself reads them; the names are printed, never evaluated
 function __nitro_token_profiles
-    set -l file $NITRO_CONFIG
-    if test -z "$file"
-        set -l base $XDG_CONFIG_HOME
-        test -n "$base"; or set base $HOME/.config
-        set file $base/nitro-token/config
-    end
+    set -l args --list-profiles
     set -l tokens (commandline -opc)
     for i in (seq (count $tokens))
         if test "$tokens[$i]" = --config; and test $i -lt (count $tokens)
-            set file (string replace -r '^~' $HOME -- $tokens[(math $i + 1)])
+            set -a args --config (string replace -r '^~' $HOME -- $tokens[(math $i + 1)])
         end
     end
-    test -r "$file"; or return
-    string replace -rf '^\s*\[\s*([^\]]*[^\]\s])\s*\].*' '$1' <$file
+    command nitro-token $args 2>/dev/null
 end
 
 complete -c nitro-token -f
@@ -31,6 +27,7 @@ complete -c nitro-token -l export -d 'Same as --format export'
 complete -c nitro-token -s f -l format -x -a 'token json export fish powershell dotenv header curl' -d 'Output format'
 complete -c nitro-token -s h -l help -d 'Print help and exit'
 complete -c nitro-token -l json -d 'Same as --format json'
+complete -c nitro-token -l list-profiles -d 'Print the config file profiles and exit'
 complete -c nitro-token -l min-ttl -x -d 'Minimum seconds a cached token must stay valid'
 complete -c nitro-token -l no-cache -d 'Neither read nor write the cache'
 complete -c nitro-token -l profile -x -a '(__nitro_token_profiles)' -d 'Config file profile'

@@ -18,6 +18,7 @@ enum {
 	OPT_CONFIG = 0x200,
 	OPT_EXPORT,
 	OPT_JSON,
+	OPT_LIST_PROFILES,
 	OPT_NO_CACHE,
 	OPT_PROFILE,
 	OPT_REFRESH,
@@ -39,6 +40,7 @@ static const struct option longopts[] = {
     {"format", required_argument, NULL, 'f'},
     {"help", no_argument, NULL, 'h'},
     {"json", no_argument, NULL, OPT_JSON},
+    {"list-profiles", no_argument, NULL, OPT_LIST_PROFILES},
     {"min-ttl", required_argument, NULL, OPT_SETTING + SET_MIN_TTL},
     {"no-cache", no_argument, NULL, OPT_NO_CACHE},
     {"profile", required_argument, NULL, OPT_PROFILE},
@@ -57,26 +59,31 @@ cli_usage(FILE *fp)
 {
 	fputs(
 	    "usage: " PROGNAME " [-hqVv] [-f format] [--json | --export] [--base-url url]\n"
-	    "                   [--client-id id] [--client-secret-file file] [--config file]\n"
-	    "                   [--profile name] [--cache-dir dir] [--no-cache | --refresh]\n"
-	    "                   [--min-ttl seconds] [--timeout seconds] [--connect-timeout "
-	    "seconds]\n"
-	    "                   [--retries n] [--cacert file] [--capath dir] [--show-config]\n"
+	    "                   [--client-id id]\n"
+	    "                   [--client-secret-file file | --client-secret secret]\n"
+	    "                   [--config file] [--profile name] [--cache-dir dir]\n"
+	    "                   [--no-cache | --refresh] [--min-ttl seconds]\n"
+	    "                   [--timeout seconds] [--connect-timeout seconds] [--retries n]\n"
+	    "                   [--cacert file] [--capath dir] [--show-config]\n"
 	    "                   [-- command [arg ...]]\n"
+	    "       " PROGNAME " [--config file] --list-profiles\n"
 	    "\n"
 	    "Get a Nitro Sign API access token and print it, or run COMMAND with it in\n"
 	    "NITRO_ACCESS_TOKEN, NITRO_TOKEN_TYPE and NITRO_TOKEN_EXPIRES_AT.\n"
 	    "\n"
 	    "Credentials:\n"
 	    "  --client-id ID             client ID                   (NITRO_CLIENT_ID)\n"
-	    "  --client-secret-file FILE  read the secret from FILE, - for stdin\n"
-	    "                                                         (NITRO_CLIENT_SECRET_FILE)\n"
+	    "  --client-secret-file FILE  read the secret from FILE, - for stdin (a prompt\n"
+	    "                             on a terminal)       (NITRO_CLIENT_SECRET_FILE)\n"
 	    "  --client-secret SECRET     the secret itself; visible to other local users,\n"
 	    "                             prefer the file or NITRO_CLIENT_SECRET\n"
-	    "  --config FILE              config file       (NITRO_CONFIG, default\n"
+	    "  --config FILE              config file, owned by you or root and writable by\n"
+	    "                             no one else  (NITRO_CONFIG, default\n"
 	    "                             $XDG_CONFIG_HOME/nitro-token/config)\n"
 	    "  --profile NAME             config file section to use  (NITRO_PROFILE)\n"
+	    "  --list-profiles            print the config file's profiles and exit\n"
 	    "  --show-config              print every setting and its source, send nothing\n"
+	    "  An empty value is a missing one.\n"
 	    "\n"
 	    "Output:\n"
 	    "  -f, --format FORMAT        token, json, export, fish, powershell, dotenv,\n"
@@ -87,11 +94,14 @@ cli_usage(FILE *fp)
 	    "Network:\n"
 	    "  --base-url URL             API base URL (NITRO_BASE_URL,\n"
 	    "                             default https://api.gonitro.dev)\n"
-	    "  --cacert FILE              trust the CA certificates in FILE  (NITRO_CACERT)\n"
-	    "  --capath DIR               trust the CA certificates in DIR   (NITRO_CAPATH)\n"
+	    "  --cacert FILE              trust the CA certificates in FILE  (NITRO_CACERT,\n"
+	    "                             CURL_CA_BUNDLE, SSL_CERT_FILE)\n"
+	    "  --capath DIR               trust the CA certificates in DIR   (NITRO_CAPATH,\n"
+	    "                             SSL_CERT_DIR)\n"
 	    "  --connect-timeout SECONDS  per connection attempt, default 10\n"
 	    "                                                         (NITRO_CONNECT_TIMEOUT)\n"
-	    "  --timeout SECONDS          for the whole run, default 30    (NITRO_TIMEOUT)\n"
+	    "  --timeout SECONDS          for the whole run, reading the secret included,\n"
+	    "                             default 30                  (NITRO_TIMEOUT)\n"
 	    "  --retries N                retries of transient failures, default 2\n"
 	    "                                                         (NITRO_RETRIES)\n"
 	    "\n"
@@ -99,26 +109,30 @@ cli_usage(FILE *fp)
 	    "  --cache-dir DIR            default $XDG_CACHE_HOME/nitro-token (NITRO_CACHE_DIR)\n"
 	    "  --no-cache                 neither read nor write the cache (NITRO_CACHE=no)\n"
 	    "  --refresh                  fetch a new token and replace the cached one\n"
-	    "  --min-ttl SECONDS          reuse a cached token only if it is valid this long,\n"
+	    "  --min-ttl SECONDS          reuse a cached token only if it is valid this long\n"
+	    "                             (one that never lives longer: for half its life),\n"
 	    "                             default 300                 (NITRO_MIN_TTL)\n"
 	    "\n"
 	    "Other:\n"
 	    "  -h, --help                 print this help and exit\n"
 	    "  -q, --quiet                no warnings\n"
-	    "  -v, --verbose              trace the steps on stderr; twice: HTTP headers\n"
+	    "  -v, --verbose              trace the steps and the proxy used on stderr;\n"
+	    "                             twice: HTTP headers, credentials redacted\n"
 	    "  -V, --version              print the version and libcurl's and exit\n"
 	    "\n"
 	    "Exit status:\n"
 	    "  0  token printed, or COMMAND run (then COMMAND's status; 126 cannot run it,\n"
 	    "     127 not found)\n"
-	    "  1  internal error: out of memory, write to stdout failed\n"
+	    "  1  internal error: out of memory, write to stdout failed (a closed pipe)\n"
 	    "  2  usage: unknown option or bad value on the command line\n"
-	    "  3  configuration: missing or invalid credentials or settings\n"
-	    "  4  network or TLS: DNS, connect, certificate, timeout, reset\n"
+	    "  3  configuration: missing or invalid credentials or settings, or a secret\n"
+	    "     file not read within --timeout\n"
+	    "  4  network or TLS: DNS, connect, certificate, timeout, reset, proxy 407\n"
 	    "  5  request rejected: HTTP 400 and other 4xx\n"
 	    "  6  unauthorized: HTTP 401 or 403\n"
 	    "  7  server error: HTTP 5xx, or 429 after the retries\n"
-	    "  8  invalid response: no usable token, a redirect, or a body over 64 KiB\n"
+	    "  8  invalid response: no usable token, a redirect, or a token answer over\n"
+	    "     64 KiB\n"
 	    "  130, 143  interrupted by SIGINT, SIGTERM\n",
 	    fp);
 }
@@ -205,6 +219,9 @@ cli_parse(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_JSON:
 			cli->flag[SET_FORMAT] = "json";
+			break;
+		case OPT_LIST_PROFILES:
+			cli->list_profiles = 1;
 			break;
 		case OPT_NO_CACHE:
 			cli->flag[SET_CACHE] = "no";

@@ -17,6 +17,7 @@ struct cli {
 	int quiet;
 	int refresh;
 	int show_config;
+	int list_profiles;
 	char **command; /* exec mode: the COMMAND after "--", else NULL */
 };
 

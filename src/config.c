@@ -347,7 +347,7 @@ file_status(const struct config *cfg)
 }
 
 static int
-parse_file(struct config *cfg, FILE *fp, struct parse *p)
+parse_file(struct config *cfg, FILE *fp, struct parse *p, FILE *list)
 {
 	struct stat st;
 	int lineno, i;
@@ -378,15 +378,17 @@ parse_file(struct config *cfg, FILE *fp, struct parse *p)
 	if ((i = check_owner(cfg->file.s, &st, p->has_secret)) != CONFIG_OK)
 		return i;
 	if (!p->found && cfg->profile.src != SRC_DEFAULT) {
-		struct buf list = BUF_INIT(sizeof(p->profiles));
+		struct buf names = BUF_INIT(sizeof(p->profiles));
 
 		for (i = 0; i < p->nprofiles; i++)
-			buf_printf(&list, "%s%s", i ? ", " : "", p->profiles[i]);
+			buf_printf(&names, "%s%s", i ? ", " : "", p->profiles[i]);
 		msg_err("profile '%s' not found in %s (profiles: %s)", cfg->profile.s, cfg->file.s,
-			list.len ? list.data : "none");
-		buf_release(&list);
+			names.len ? names.data : "none");
+		buf_release(&names);
 		return file_status(cfg);
 	}
+	for (i = 0; list != NULL && i < p->nprofiles; i++)
+		fprintf(list, "%s\n", p->profiles[i]);
 	return CONFIG_OK;
 }
 
@@ -396,7 +398,7 @@ parse_file(struct config *cfg, FILE *fp, struct parse *p)
  * that it can be wiped: the file may hold the secret.
  */
 static int
-read_config_file(struct config *cfg)
+read_config_file(struct config *cfg, FILE *list)
 {
 	char iobuf[BUFSIZ];
 	struct parse *p;
@@ -425,7 +427,7 @@ read_config_file(struct config *cfg)
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		rc = CONFIG_ENOMEM;
 	else
-		rc = parse_file(cfg, fp, p);
+		rc = parse_file(cfg, fp, p, list);
 	fclose(fp);
 	secret_wipe(iobuf, sizeof(iobuf));
 	free(p);
@@ -706,7 +708,8 @@ config_load(struct config *cfg, const struct cli *cli)
 	int i, rc;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if ((rc = locate_file(cfg, cli)) != CONFIG_OK || (rc = read_config_file(cfg)) != CONFIG_OK)
+	if ((rc = locate_file(cfg, cli)) != CONFIG_OK ||
+	    (rc = read_config_file(cfg, NULL)) != CONFIG_OK)
 		return rc;
 	for (i = 0; i < SET_COUNT; i++) {
 		v = &cfg->v[i];
@@ -727,6 +730,22 @@ config_load(struct config *cfg, const struct cli *cli)
 		}
 	}
 	return convert(cfg);
+}
+
+/*
+ * The profiles of the config file that the command line would read, one a
+ * line, as inih sees them: the completions ask us rather than parse INI.
+ */
+int
+config_list_profiles(struct config *cfg, const struct cli *cli, FILE *out)
+{
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if ((rc = locate_file(cfg, cli)) != CONFIG_OK)
+		return rc;
+	cfg->profile.src = SRC_DEFAULT; /* listing selects none of them */
+	return read_config_file(cfg, out);
 }
 
 /* both credentials present, the secret read from wherever it is */

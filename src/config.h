@@ -62,6 +62,7 @@ enum config_status {
 };
 
 int config_load(struct config *cfg, const struct cli *cli);
+int config_list_profiles(struct config *cfg, const struct cli *cli, FILE *out);
 int config_read_secret(struct config *cfg, long long deadline);
 int config_show(const struct config *cfg, FILE *fp, const char *prefix);
 void config_release(struct config *cfg);

@@ -269,6 +269,11 @@ main(int argc, char **argv)
 		msg_warn("--client-secret can be read by other local users; "
 			 "prefer --client-secret-file or NITRO_CLIENT_SECRET");
 
+	if (cli.list_profiles) {
+		rc = from_config_status(config_list_profiles(&cfg, &cli, stdout));
+		rc = flush_stdout(rc);
+		goto done;
+	}
 	if ((rc = from_config_status(config_load(&cfg, &cli))) != EXIT_OK)
 		goto done;
 	deadline = clock_ms() + cfg.timeout * 1000;

@@ -71,7 +71,10 @@ help_options() {
 
 # complete WORDS...: COMPREPLY of the bash completion for that command line
 complete_bash() {
-	bash -c '
+	# the completion asks nitro-token for profile names: put it on PATH
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	ln -sf "$NT" "$BATS_TEST_TMPDIR/bin/nitro-token"
+	PATH="$BATS_TEST_TMPDIR/bin:$PATH" bash -c '
 		source "$1"; shift
 		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
 		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
@@ -96,7 +99,8 @@ complete_bash() {
 
 @test "bash completion: profile names from the config file after --profile" {
 	mkdir -p "$HOME/.config/nitro-token"
-	printf '[default]\nclient-id = a\n[ ci ]\n[prod-eu]\n# [commented]\n' >"$HOME/.config/nitro-token/config"
+	printf '[default]\nclient-id = a\n[ci]\n[prod-eu]\n# [commented]\n' >"$HOME/.config/nitro-token/config"
+	chmod 600 "$HOME/.config/nitro-token/config"
 	run complete_bash nitro-token --profile ''
 	[ "$output" = "$(printf '%s\n' ci default prod-eu)" ]
 	printf '[other]\n' >"$BATS_TEST_TMPDIR/c"
@@ -104,6 +108,38 @@ complete_bash() {
 	[ "$output" = other ]
 	NITRO_CONFIG="$BATS_TEST_TMPDIR/c" run complete_bash nitro-token --profile o
 	[ "$output" = other ]
+}
+
+@test "bash completion never expands a profile name read from a config file" {
+	mkdir -p "$HOME/.config/nitro-token"
+	printf '[default]\n[$(touch %s/pwned)]\n[`touch %s/pwned2`]\n[*]\n' "$BATS_TEST_TMPDIR" "$BATS_TEST_TMPDIR" \
+		>"$HOME/.config/nitro-token/config"
+	chmod 600 "$HOME/.config/nitro-token/config"
+	: >"$BATS_TEST_TMPDIR/a-file-a-glob-would-find"
+	cd "$BATS_TEST_TMPDIR"
+	run complete_bash nitro-token --profile ''
+	[ "$output" = "$(printf '%s\n' '$(touch '"$BATS_TEST_TMPDIR"'/pwned)' '*' '`touch '"$BATS_TEST_TMPDIR"'/pwned2`' default | sort -u)" ]
+	[ ! -e "$BATS_TEST_TMPDIR/pwned" ]
+	[ ! -e "$BATS_TEST_TMPDIR/pwned2" ]
+	run complete_bash nitro-token --profile '$'
+	[ "$output" = '$(touch '"$BATS_TEST_TMPDIR"'/pwned)' ]
+	[ ! -e "$BATS_TEST_TMPDIR/pwned" ]
+}
+
+@test "--list-profiles prints the profiles as inih reads them, one a line" {
+	mkdir -p "$HOME/.config/nitro-token"
+	printf '\357\273\277[default]\nclient-id = a\n; [commented]\n[ci]\n[prod-eu]\nbase-url = https://x.invalid\n' \
+		>"$HOME/.config/nitro-token/config"
+	chmod 600 "$HOME/.config/nitro-token/config"
+	run "$NT" --list-profiles
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' default ci prod-eu)" ]
+	run "$NT" --list-profiles --config "$BATS_TEST_TMPDIR/none"
+	[ "$status" -eq 2 ]
+	rm "$HOME/.config/nitro-token/config"
+	run "$NT" --list-profiles
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
 }
 
 @test "bash completion: files and directories where an option takes one" {
@@ -118,8 +154,14 @@ complete_bash() {
 
 @test "fish completion: formats and profiles" {
 	mkdir -p "$HOME/.config/nitro-token"
-	printf '[default]\n[ci]\n' >"$HOME/.config/nitro-token/config"
-	run fish -c "source '$ROOT/completions/nitro-token.fish'; complete -C 'nitro-token --profile '"
+	printf '[default]\n[ci]\n[$(touch %s/pwned)]\n' "$BATS_TEST_TMPDIR" >"$HOME/.config/nitro-token/config"
+	chmod 600 "$HOME/.config/nitro-token/config"
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	ln -sf "$NT" "$BATS_TEST_TMPDIR/bin/nitro-token"
+	run env PATH="$BATS_TEST_TMPDIR/bin:$PATH" fish -c "source '$ROOT/completions/nitro-token.fish'; complete -C 'nitro-token --profile '"
+	[ ! -e "$BATS_TEST_TMPDIR/pwned" ]
+	[[ "$output" == *'$(touch '"$BATS_TEST_TMPDIR"'/pwned)'* ]]
+	output=$(grep -v touch <<<"$output")
 	[ "$(cut -f1 <<<"$output" | sort | tr '\n' ' ')" = "ci default " ]
 	run fish -c "source '$ROOT/completions/nitro-token.fish'; complete -C 'nitro-token --format '"
 	[ "$(cut -f1 <<<"$output" | sort | tr '\n' ' ')" = "curl dotenv export fish header json powershell token " ]

@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -214,7 +215,7 @@ def main():
     print("commands (NITRO_CLIENT_ID, NITRO_CLIENT_SECRET, NITRO_BASE_URL and NITRO_CACHE_DIR"
           " in the environment):")
     print("  nitro-token --no-cache")
-    print("  " + " ".join(curl[:-1]) + " '" + body + "' $NITRO_BASE_URL/oauth/token")
+    print("  " + shlex.join(curl) + " $NITRO_BASE_URL/oauth/token")
     print("  sh -c \"curl -s -X POST ... $NITRO_BASE_URL/oauth/token | jq -r .accessToken\"")
     print("  python3 -S tests/bench/urllib_fetch.py")
     print("  nitro-token --no-cache --cacert ca.pem   vs   curl -s ... --cacert ca.pem https://localhost:PORT/oauth/token")
