@@ -25,8 +25,13 @@ endif
 CFLAGS   ?= -O2 -g
 WARNINGS  = -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes \
             -Wmissing-prototypes -Wvla -Wno-missing-field-initializers
-HARDEN    = -fstack-protector-strong -fPIE -D_FORTIFY_SOURCE=2
-ALL_CPPFLAGS = -D_GNU_SOURCE -DVERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CPPFLAGS)
+# hardening the compiler has; a distribution's own CPPFLAGS choose the
+# _FORTIFY_SOURCE level when they name one (ours would only redefine it)
+cc_has    = $(shell $(CC) -Werror $(1) -x c -c -o /dev/null /dev/null 2>/dev/null && echo $(1))
+HARDEN    = -fstack-protector-strong -fPIE $(call cc_has,-fstack-clash-protection) \
+            $(call cc_has,-fcf-protection)
+FORTIFY   = $(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS)),,-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3)
+ALL_CPPFLAGS = -D_GNU_SOURCE -DVERSION='"$(VERSION)"' $(FORTIFY) $(PKG_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   = -std=c11 $(WARNINGS) $(HARDEN) $(CFLAGS)
 ALL_LDFLAGS  = -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
 LIBS         = $(PKG_LIBS) -ldl
@@ -108,11 +113,20 @@ deps:
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
 		build-essential pkg-config ca-certificates libcurl4 libcurl4-openssl-dev \
 		libjansson-dev libinih-dev nettle-dev bats python3 curl jq openssl \
-		mandoc zsh fish valgrind clang libclang-rt-14-dev time
+		mandoc zsh fish valgrind clang libclang-rt-14-dev time shellcheck clang-format
+
+SHELL_FILES = completions/nitro-token.bash .ci/run $(wildcard tests/*.sh tests/*.bash)
 
 lint:
 	mandoc -T lint -W warning man/nitro-token.1
 	clang-format --dry-run --Werror src/*.c src/*.h tests/*.c tests/fuzz/*.c
+	shellcheck -s bash $(SHELL_FILES)
+
+# gcc's static analyser over every source file; any finding fails
+analyze:
+	@for f in $(SRCS); do \
+		gcc $(ALL_CPPFLAGS) -std=c11 -O1 -fanalyzer -Werror -c -o /dev/null $$f || exit 1; \
+	done
 
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
@@ -132,4 +146,4 @@ uninstall:
 		$(DESTDIR)$(BASHCOMPDIR)/nitro-token $(DESTDIR)$(ZSHCOMPDIR)/_nitro-token \
 		$(DESTDIR)$(FISHCOMPDIR)/nitro-token.fish
 
-.PHONY: all bench check sanitize valgrind fuzz demo clean deps lint install uninstall
+.PHONY: all analyze bench check sanitize valgrind fuzz demo clean deps lint install uninstall

@@ -146,8 +146,8 @@ take_lock(struct cache *c, long long deadline)
 	char path[80];
 
 	snprintf(path, sizeof(path), "%s.lock", c->name);
-	c->lockfd = openat(c->dirfd, path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
-			   0600);
+	c->lockfd =
+	    openat(c->dirfd, path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
 	if (c->lockfd < 0 && errno == EROFS) {
 		msg_debug(1, "cache: read-only; a hit is served, nothing is stored");
 		return 1;
@@ -234,7 +234,6 @@ get_int(json_t *o, const char *key)
 
 	return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
 }
-
 
 int
 cache_get(struct cache *c, long min_ttl, struct token *tok)

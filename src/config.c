@@ -168,8 +168,8 @@ xdg_path(const char *var, const char *fallback, const char *leaf)
 struct parse {
 	struct config *cfg;
 	FILE *fp;
-	int line;  /* the last line read from the file */
-	int probe; /* the next line inih gets is the probe */
+	int line;		  /* the last line read from the file */
+	int probe;		  /* the next line inih gets is the probe */
 	char err[PATH_MAX + 256]; /* the first error, with FILE:LINE */
 	int errline;
 	int has_secret; /* any section sets client-secret */
@@ -343,7 +343,7 @@ static int
 file_status(const struct config *cfg)
 {
 	return cfg->file.src == SRC_FLAG || cfg->profile.src == SRC_FLAG ? CONFIG_EUSAGE
-									: CONFIG_EINVALID;
+									 : CONFIG_EINVALID;
 }
 
 static int

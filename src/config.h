@@ -56,8 +56,8 @@ struct config {
 
 enum config_status {
 	CONFIG_OK = 0,
-	CONFIG_EUSAGE,	  /* a bad value on the command line */
-	CONFIG_EINVALID,  /* a bad or missing value from anywhere else */
+	CONFIG_EUSAGE,	 /* a bad value on the command line */
+	CONFIG_EINVALID, /* a bad or missing value from anywhere else */
 	CONFIG_ENOMEM
 };
 

@@ -411,9 +411,9 @@ attempt(CURL *h, struct attempt *a, const struct http_options *opt, long long le
 	*retry = 0;
 	*wait_s = -1;
 	lc.easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left);
-	lc.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-		       (long)(opt->connect_timeout * 1000 < left ? opt->connect_timeout * 1000
-								 : left));
+	lc.easy_setopt(
+	    h, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)(opt->connect_timeout * 1000 < left ? opt->connect_timeout * 1000 : left));
 	msg_debug(1, "attempt %d: POST %s", res->attempts, opt->url);
 	res->sent_at = (long long)time(NULL);
 	rc = lc.easy_perform(h);

@@ -41,7 +41,7 @@ struct http_response {
 
 enum http_status {
 	HTTP_ANSWERED = 0, /* a final answer arrived; look at status and answer */
-	HTTP_ENET,   /* DNS, connect, TLS, reset, timeout */
+	HTTP_ENET,	   /* DNS, connect, TLS, reset, timeout */
 	HTTP_ETOOBIG,
 	HTTP_ENOMEM,
 	HTTP_ELIB, /* libcurl could not be loaded or refused an option */

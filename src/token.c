@@ -73,8 +73,9 @@ token_check(const char *access_token, const char *token_type, char *why, size_t 
 	}
 	if (strspn(token_type, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 			       "0123456789-._") != n) {
-		snprintf(why, whysz, "token type is not an RFC 6749 token type "
-				     "(letters, digits, '-', '.', '_')");
+		snprintf(why, whysz,
+			 "token type is not an RFC 6749 token type "
+			 "(letters, digits, '-', '.', '_')");
 		return TOKEN_EINVALID;
 	}
 	return TOKEN_OK;

@@ -9,7 +9,8 @@ python3 tests/fake_server.py --port-file "$dir/port" --log "$dir/log" \
 	--responses "$dir/responses" &
 pid=$!
 for _ in $(seq 200); do [ -s "$dir/port" ] && break; sleep 0.02; done
-export NITRO_BASE_URL="http://127.0.0.1:$(cat "$dir/port")"
+NITRO_BASE_URL="http://127.0.0.1:$(cat "$dir/port")"
+export NITRO_BASE_URL
 export NITRO_CLIENT_ID=demo-client
 export NITRO_CACHE_DIR="$dir/cache"
 printf '%s\n' demo-secret >"$dir/secret"
@@ -20,5 +21,6 @@ for fmt in token json export header curl; do
 	echo
 done
 printf '$ nitro-token -- sh -c %s\n' "'echo \"\$NITRO_TOKEN_TYPE \$NITRO_ACCESS_TOKEN\"'"
+# shellcheck disable=SC2016 # expanded by the child, not here
 ./nitro-token -- sh -c 'echo "$NITRO_TOKEN_TYPE $NITRO_ACCESS_TOKEN"'
 printf '\nrequests the server received: %s (the cache answered the rest)\n' "$(wc -l <"$dir/log")"

@@ -1,5 +1,7 @@
 # Shared set-up for the bats suite: a private HOME, no NITRO_* variables from
 # the caller, and a fake Nitro server on a loopback port the OS assigns.
+# Variables set here (PORT, PROXY_LOG, ...) are read by the .bats files.
+# shellcheck disable=SC2034
 
 bats_require_minimum_version 1.5.0
 
@@ -43,7 +45,7 @@ launch_fake() {
 	python3 "$TESTS_DIR/fake_server.py" --port-file "$dir/port" --log "$dir/log" \
 		--responses "$dir/responses" "$@" 3>&- &
 	LAUNCHED_PID=$!
-	for i in $(seq 200); do
+	for ((i = 0; i < 200; i++)); do
 		[ -s "$dir/port" ] && break
 		sleep 0.02
 	done
@@ -80,7 +82,7 @@ stop_server() {
 		kill "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
-	SERVER_PID= PROXY_PID=
+	SERVER_PID='' PROXY_PID=''
 }
 
 # a CA and a server certificate for localhost and 127.0.0.1
