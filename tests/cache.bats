@@ -20,6 +20,18 @@ entry() {
 	find "$CACHE" -type f ! -name '*.lock' ! -name '*.tmp'
 }
 
+# twenty_at_once [ARG...]: 20 runs started together; out.N and err.N
+twenty_at_once() {
+	local i pids=()
+	for i in $(seq 20); do
+		nts "$@" >"$BATS_TEST_TMPDIR/out.$i" 2>"$BATS_TEST_TMPDIR/err.$i" &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do
+		wait "$i"
+	done
+}
+
 # age_entry OBTAINED EXPIRES: move the one entry in time, seconds from now
 age_entry() {
 	local f now
@@ -148,14 +160,7 @@ age_entry() {
 @test "20 concurrent cold calls with tokens shorter than --min-ttl make one request" {
 	start_server
 	respond '{"status":200,"body":{"access_token":"tok-{n}","expires_in":240},"delay":0.3}'
-	local i pids=()
-	for i in $(seq 20); do
-		nts -q >"$BATS_TEST_TMPDIR/out.$i" &
-		pids+=($!)
-	done
-	for i in "${pids[@]}"; do
-		wait "$i"
-	done
+	twenty_at_once -q
 	[ "$(request_count)" = 1 ]
 	[ "$(cat "$BATS_TEST_TMPDIR"/out.* | sort -u)" = tok-1 ]
 }
@@ -279,14 +284,7 @@ age_entry() {
 @test "20 concurrent cold calls make exactly one request and print one token" {
 	start_server
 	respond '{"status":200,"body":{"access_token":"tok-{n}","expires_in":3600},"delay":0.3}'
-	local i pids=()
-	for i in $(seq 20); do
-		nts >"$BATS_TEST_TMPDIR/out.$i" 2>"$BATS_TEST_TMPDIR/err.$i" &
-		pids+=($!)
-	done
-	for i in "${pids[@]}"; do
-		wait "$i"
-	done
+	twenty_at_once
 	[ "$(request_count)" = 1 ]
 	[ "$(cat "$BATS_TEST_TMPDIR"/out.* | sort -u)" = tok-1 ]
 	[ "$(cat "$BATS_TEST_TMPDIR"/out.* | wc -l)" = 20 ]

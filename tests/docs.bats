@@ -195,3 +195,11 @@ complete_bash() {
 	run fish -c "source '$ROOT/completions/nitro-token.fish'; complete -C 'nitro-token --json -- base6'"
 	[ "$(cut -f1 <<<"$output")" = base64 ]
 }
+
+@test "the build hardens with FORTIFY 3 unless the distribution's CPPFLAGS choose a level" {
+	run make -s -C "$ROOT" -n -B src/buf.o
+	[[ "$output" == *"-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3"* ]]
+	run make -s -C "$ROOT" -n -B CPPFLAGS=-D_FORTIFY_SOURCE=2 src/buf.o
+	[[ "$output" == *"-D_FORTIFY_SOURCE=2"* ]]
+	[[ "$output" != *"_FORTIFY_SOURCE=3"* ]]
+}
