@@ -9,35 +9,47 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 BATS       ?= bats
 
+# Probes run once, when first needed, so that "make deps" works on a system
+# that has neither pkg-config nor the libraries yet.
+# $(call once,VAR,TEXT): VAR is TEXT, expanded the first time VAR is used
+once      = $(eval $(1) := $(2))$($(1))
+,         := ,
+# $(call cc_has,FLAG): FLAG if the compiler takes it; ld_has: if it links with it
+cc_has    = $(shell $(CC) -Werror $(1) -x c -c -o /dev/null /dev/null 2>/dev/null && echo $(1))
+ld_has    = $(shell printf 'int main(void){return 0;}' | \
+                    $(CC) $(1) -x c -o /dev/null - 2>/dev/null && echo $(1))
+
 # libcurl is dlopen()ed at run time (see src/http.c): headers only at build time.
 # jansson, inih and nettle are small and self-contained; linked statically (the
-# default) they add nothing to the start of a cache hit.  LINK=dynamic links
-# them as shared libraries, as a distribution package would.
+# default where the linker can) they add nothing to the start of a cache hit.
+# LINK=dynamic links them as shared libraries, as a distribution package would.
 PKGS       = jansson inih nettle
-LINK      ?= static
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl $(PKGS))
-ifeq ($(LINK),static)
-PKG_LIBS   := -Wl,-Bstatic $(shell $(PKG_CONFIG) --libs --static $(PKGS)) -Wl,-Bdynamic
-else
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS))
-endif
+BSTATIC    = -Wl,-Bstatic
+LINK      ?= $(if $(call once,HAVE_BSTATIC,$(call ld_has,$(BSTATIC) -Wl$(,)-Bdynamic)),static,dynamic)
+PKG_CFLAGS = $(call once,PKG_CFLAGS,$(shell $(PKG_CONFIG) --cflags libcurl $(PKGS)))
+PKG_LIBS   = $(call once,PKG_LIBS,$(if $(filter static,$(LINK)),\
+                 $(BSTATIC) $(shell $(PKG_CONFIG) --libs --static $(PKGS)) -Wl$(,)-Bdynamic,\
+                 $(shell $(PKG_CONFIG) --libs $(PKGS))))
 
 CFLAGS   ?= -O2 -g
 WARNINGS  = -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes \
             -Wmissing-prototypes -Wvla -Wno-missing-field-initializers
-# hardening the compiler has; a distribution's own CPPFLAGS choose the
-# _FORTIFY_SOURCE level when they name one (ours would only redefine it)
-cc_has    = $(shell $(CC) -Werror $(1) -x c -c -o /dev/null /dev/null 2>/dev/null && echo $(1))
-HARDEN    = -fstack-protector-strong -fPIE $(call cc_has,-fstack-clash-protection) \
-            $(call cc_has,-fcf-protection)
+# hardening the compiler and linker have (GNU ld's -z options, for one, are
+# not macOS's); a distribution's own CPPFLAGS choose the _FORTIFY_SOURCE level
+# when they name one (ours would only redefine it)
+HARDEN    = $(call once,HARDEN,-fstack-protector-strong -fPIE \
+                $(call cc_has,-fstack-clash-protection) $(call cc_has,-fcf-protection))
+LDHARDEN  = $(call once,LDHARDEN,$(call ld_has,-pie) $(call ld_has,-Wl$(,)-z$(,)relro$(,)-z$(,)now) \
+                $(call ld_has,-Wl$(,)--as-needed))
+LIBDL     = $(call once,LIBDL,$(call ld_has,-ldl))
 FORTIFY   = $(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS)),,-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3)
 ALL_CPPFLAGS = -D_GNU_SOURCE -DVERSION='"$(VERSION)"' $(FORTIFY) $(PKG_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   = -std=c11 $(WARNINGS) $(HARDEN) $(CFLAGS)
-ALL_LDFLAGS  = -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
-LIBS         = $(PKG_LIBS) -ldl
+ALL_LDFLAGS  = $(LDHARDEN) $(LDFLAGS)
+LIBS         = $(PKG_LIBS) $(LIBDL)
 
-SRCS = src/buf.c src/cache.c src/cli.c src/config.c src/http.c src/main.c src/msg.c \
-       src/output.c src/secret.c src/token.c
+SRCS = src/buf.c src/cache.c src/cli.c src/compat.c src/config.c src/http.c src/main.c \
+       src/msg.c src/output.c src/secret.c src/token.c
 OBJS = $(SRCS:.c=.o)
 # everything but main(), for test and fuzz programs
 LIB_OBJS = $(filter-out src/main.o,$(OBJS))
@@ -53,7 +65,13 @@ src/%.o: src/%.c src/*.h Makefile
 tests/quote: tests/quote.c $(LIB_OBJS)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ tests/quote.c $(LIB_OBJS) $(LIBS)
 
-check: nitro-token tests/quote
+# a libcurl.so.4 that only says it is old (tests only)
+tests/stubs/libcurl.so.4: tests/stubs/old_libcurl.c
+	$(CC) $(ALL_CPPFLAGS) -std=c11 -shared -fPIC -o $@ $<
+
+TEST_PROGS = tests/quote tests/stubs/libcurl.so.4
+
+check: nitro-token $(TEST_PROGS)
 	$(BATS) $(BATS_FLAGS) tests
 
 # the whole suite against an AddressSanitizer + UBSan build
@@ -61,11 +79,51 @@ SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 nitro-token-asan: $(SRCS) src/*.h Makefile
 	$(CC) $(ALL_CPPFLAGS) -std=c11 $(WARNINGS) -O1 -g $(SANITIZE) -o $@ $(SRCS) $(LIBS)
 
-sanitize: nitro-token-asan tests/quote
+sanitize: nitro-token-asan $(TEST_PROGS)
 	NITRO_BIN=$(CURDIR)/nitro-token-asan $(BATS) $(BATS_FLAGS) tests
 
+# the whole suite against the portable branch of everything in compat.c,
+# the code that macOS and the BSDs run
+nitro-token-fallbacks: $(SRCS) src/*.h Makefile
+	$(CC) $(ALL_CPPFLAGS) -DNITRO_FORCE_FALLBACKS $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(SRCS) $(LIBS)
+
+check-fallbacks: nitro-token-fallbacks $(TEST_PROGS)
+	NITRO_FALLBACKS=1 NITRO_BIN=$(CURDIR)/nitro-token-fallbacks $(BATS) $(BATS_FLAGS) tests
+
+# One static binary for any Linux x86_64: musl, with libcurl (HTTP and HTTPS
+# only), mbedTLS 3.6, jansson, inih and nettle built from Debian's source
+# packages by packaging/static.sh (kept under build/static), linked as a
+# static PIE: no INTERP, no NEEDED.  musl-gcc's own specs make a dynamic PIE
+# of -static-pie, so a copy of them links with rcrt1.o instead.
+SP          = build/static/prefix
+STATIC_LIBS = $(SP)/lib/libcurl.a $(SP)/lib/libmbedtls.a $(SP)/lib/libmbedx509.a \
+              $(SP)/lib/libmbedcrypto.a $(SP)/lib/libjansson.a $(SP)/lib/libinih.a \
+              $(SP)/lib/libnettle.a
+
+static:
+	packaging/static.sh
+	$(MAKE) nitro-token-static
+
+build/static/static-pie.specs: Makefile
+	@mkdir -p build/static
+	sed -e 's|/Scrt1\.o|/rcrt1.o|' -e 's|-dynamic-linker [^ ]*|-static -pie --no-dynamic-linker -z text|' \
+		"$$(sed -n 's/.*-specs "\([^"]*\)".*/\1/p' "$$(command -v musl-gcc)")" >$@
+
+nitro-token-static: $(SRCS) src/*.h Makefile build/static/static-pie.specs $(STATIC_LIBS)
+	gcc -specs=build/static/static-pie.specs -D_GNU_SOURCE -DVERSION='"$(VERSION)"' \
+		-DNITRO_STATIC_LIBCURL -DCURL_STATICLIB -I$(SP)/include -std=c11 $(WARNINGS) \
+		-fstack-protector-strong -fPIE $(CFLAGS) -Wl,-z,relro,-z,now -o $@ $(SRCS) $(STATIC_LIBS)
+
+# Debian 11, 12 and 13, each a fresh debootstrap tree (needs root)
+matrix:
+	tests/matrix.sh
+
+# the whole suite against the static binary
+check-static: static $(TEST_PROGS)
+	NITRO_BIN=$(CURDIR)/nitro-token-static $(BATS) $(BATS_FLAGS) tests
+
 # a representative part of the suite under valgrind
-valgrind: nitro-token tests/quote
+valgrind: nitro-token $(TEST_PROGS)
 	NITRO_BIN=$(CURDIR)/tests/valgrind.sh $(BATS) $(BATS_FLAGS) tests/fetch.bats tests/output.bats
 
 # libFuzzer harnesses; FUZZ_TIME seconds each
@@ -93,27 +151,49 @@ fuzz: $(FUZZ_BINS)
 tests/bench/trivial: tests/bench/trivial.c
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
+tests/bench/trivial-static: tests/bench/trivial.c
+	musl-gcc -static -O2 -o $@ $<
+
 tests/bench/measure: tests/bench/measure.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
 # not part of check: numbers want a quiet machine; exits 1 when a target is missed
-bench: nitro-token tests/bench/trivial tests/bench/measure
+bench: nitro-token tests/bench/trivial tests/bench/trivial-static tests/bench/measure
 	python3 tests/bench/bench.py
 
 demo: nitro-token
 	tests/demo.sh
 
 clean:
-	rm -f nitro-token nitro-token-asan tests/quote tests/bench/trivial tests/bench/measure $(OBJS)
+	rm -f nitro-token nitro-token-asan nitro-token-fallbacks $(TEST_PROGS) nitro-token-static tests/bench/trivial tests/bench/trivial-static tests/bench/measure $(OBJS)
 	rm -rf tests/fuzz/bin tests/fuzz/out
 
+# Debian and Ubuntu.  What differs between releases is decided here: clang's
+# sanitizer and fuzzer runtime is its own package from clang 14 on, and a
+# bats older than 1.5 (Debian 11's 1.2) is replaced by bats-core $(BATS_NPM)
+# from the npm registry.
+BATS_NPM = 1.11.1
+DEPS = build-essential pkg-config ca-certificates libcurl4 libcurl4-openssl-dev \
+       libjansson-dev libinih-dev nettle-dev python3 curl jq openssl mandoc zsh fish \
+       valgrind clang time shellcheck clang-format debootstrap musl-tools m4 cmake git
+
 deps:
-	@if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
-	$$sudo apt-get update -qq && \
-	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
-		build-essential pkg-config ca-certificates libcurl4 libcurl4-openssl-dev \
-		libjansson-dev libinih-dev nettle-dev bats python3 curl jq openssl \
-		mandoc zsh fish valgrind clang libclang-rt-14-dev time shellcheck clang-format
+	@set -e; if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
+	apt_install() { DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+		--no-install-recommends "$$@"; }; \
+	$$sudo apt-get update -qq; \
+	apt_install $(DEPS); \
+	rt=libclang-rt-$$(clang -dumpversion | cut -d. -f1)-dev; \
+	if apt-cache show "$$rt" >/dev/null 2>&1; then apt_install "$$rt"; fi; \
+	bats=$$(apt-cache policy bats | sed -n 's/ *Candidate: \([0-9.]*\).*/\1/p'); \
+	if [ "$$(printf '%s\n' 1.5 "$$bats" | sort -V | head -1)" = 1.5 ]; then \
+		apt_install bats; \
+	elif ! bats --version 2>/dev/null | grep -q '^Bats $(BATS_NPM)$$'; then \
+		apt_install npm; \
+		$$sudo npm install -g --no-audit --no-fund --cafile /etc/ssl/certs/ca-certificates.crt \
+			bats@$(BATS_NPM); \
+		$$sudo ln -sf "$$(npm root -g)/bats/bin/bats" /usr/local/bin/bats; \
+	fi
 
 SHELL_FILES = completions/nitro-token.bash .ci/run $(wildcard tests/*.sh tests/*.bash)
 
@@ -146,4 +226,4 @@ uninstall:
 		$(DESTDIR)$(BASHCOMPDIR)/nitro-token $(DESTDIR)$(ZSHCOMPDIR)/_nitro-token \
 		$(DESTDIR)$(FISHCOMPDIR)/nitro-token.fish
 
-.PHONY: all analyze bench check sanitize valgrind fuzz demo clean deps lint install uninstall
+.PHONY: all analyze bench check check-fallbacks check-static matrix static sanitize valgrind fuzz demo clean deps lint install uninstall

@@ -7,7 +7,12 @@
  * every start of the process, which would triple the cost of a cache hit,
  * the call most scripts make.  The dependency is still declared in the ELF
  * .note.dlopen section (the systemd/FDO convention) so packaging tools can
- * see it, and a missing libcurl is a clear error, not a crash.
+ * see it, and a missing or too old libcurl is a clear error, not a crash.
+ * The static build (NITRO_STATIC_LIBCURL) links libcurl instead; the table
+ * of functions below is the one place where the two differ.
+ *
+ * libcurl 7.68 and later are supported; where a newer version has a better
+ * option, it is used when both the headers and the loaded library have it.
  *
  * Policy lives here too: only http and https, no redirects (they would
  * replay the secret elsewhere), no proxy for plain http, certificates always
@@ -25,14 +30,20 @@
 #include <time.h>
 #include <unistd.h>
 
+/* CURLOPT_PROTOCOLS is deprecated, not gone; older libcurls need it */
+#define CURL_DISABLE_DEPRECATION 1
 #include <curl/curl.h>
 
 #include "clock.h"
+#include "compat.h"
 #include "http.h"
 #include "msg.h"
 
-#define LIBCURL_SONAME "libcurl.so.4"
+#define LIBCURL_SONAME COMPAT_LIBCURL_SONAME
+#define LIBCURL_MIN	   0x074400 /* 7.68.0 */
+#define LIBCURL_MIN_TEXT   "7.68"
 
+#if COMPAT_ELF && !defined(NITRO_STATIC_LIBCURL)
 #define ELF_NOTE_DLOPEN_VENDOR "FDO"
 #define ELF_NOTE_DLOPEN_TYPE   UINT32_C(0x407c0c0a)
 #define DLOPEN_JSON                                                                                \
@@ -50,8 +61,9 @@ __attribute__((used, section(".note.dlopen"))) _Alignas(uint32_t) static const s
     ELF_NOTE_DLOPEN_VENDOR,
     DLOPEN_JSON,
 };
+#endif
 
-/* the libcurl functions we use, resolved by name */
+/* the libcurl functions we use, in the order of lc_names[] and direct[] */
 static struct {
 	CURLcode (*global_init)(long);
 	CURL *(*easy_init)(void);
@@ -63,7 +75,124 @@ static struct {
 	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
 	void (*slist_free_all)(struct curl_slist *);
 	char *(*version)(void);
+	curl_version_info_data *(*version_info)(CURLversion);
 } lc;
+
+/* the loaded library's version, as 0xXXYYZZ */
+static unsigned int lc_version;
+
+#ifdef NITRO_STATIC_LIBCURL
+/* linked in: the table points at libcurl's functions directly */
+static int
+resolve(char *why, size_t whysz)
+{
+	static void *const direct[] = {
+	    (void *)curl_global_init,	 (void *)curl_easy_init,
+	    (void *)curl_easy_setopt,	 (void *)curl_easy_perform,
+	    (void *)curl_easy_getinfo,	 (void *)curl_easy_cleanup,
+	    (void *)curl_easy_strerror,	 (void *)curl_slist_append,
+	    (void *)curl_slist_free_all, (void *)curl_version,
+	    (void *)curl_version_info,
+	};
+
+	(void)why;
+	(void)whysz;
+	memcpy(&lc, direct, sizeof(lc));
+	return 0;
+}
+#else
+static const char *const lc_names[] = {
+    "curl_global_init",	   "curl_easy_init",	"curl_easy_setopt",   "curl_easy_perform",
+    "curl_easy_getinfo",   "curl_easy_cleanup", "curl_easy_strerror", "curl_slist_append",
+    "curl_slist_free_all", "curl_version",	"curl_version_info",
+};
+
+/* loaded at run time: each function is looked up by name */
+static int
+resolve(char *why, size_t whysz)
+{
+	void **slots = (void **)&lc;
+	void *handle;
+	size_t i;
+
+	if ((handle = dlopen(LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		snprintf(why, whysz, "cannot load %s: %s", LIBCURL_SONAME, dlerror());
+		return -1;
+	}
+	for (i = 0; i < sizeof(lc_names) / sizeof(lc_names[0]); i++) {
+		if ((slots[i] = dlsym(handle, lc_names[i])) == NULL) {
+			snprintf(why, whysz, "cannot load %s: %s", LIBCURL_SONAME, dlerror());
+			dlclose(handle);
+			return -1;
+		}
+	}
+	return 0;
+}
+#endif
+
+#ifdef NITRO_STATIC_LIBCURL
+/*
+ * The static binary carries no CA certificates and its libcurl knows no
+ * default: it trusts the system's store, the first of these that exists,
+ * unless --cacert, --capath or a CA variable named one.
+ */
+static void
+system_ca(const char **file, const char **dir)
+{
+	static const char *const files[] = {
+	    "/etc/ssl/certs/ca-certificates.crt",		 /* Debian, Ubuntu, Alpine, Arch */
+	    "/etc/pki/tls/certs/ca-bundle.crt",			 /* Fedora, RHEL, Amazon Linux */
+	    "/etc/ssl/ca-bundle.pem",				 /* openSUSE, SLES */
+	    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", /* RHEL, CentOS */
+	    "/etc/ssl/cert.pem",				 /* Alpine, the BSDs */
+	};
+	static const char *const dirs[] = {"/etc/ssl/certs", "/etc/pki/tls/certs"};
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (access(files[i], R_OK) == 0) {
+			*file = files[i];
+			return;
+		}
+	}
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if (access(dirs[i], R_OK | X_OK) == 0) {
+			*dir = dirs[i];
+			return;
+		}
+	}
+}
+#else
+/* the system's libcurl knows where its system keeps CA certificates */
+static void
+system_ca(const char **file, const char **dir)
+{
+	(void)file;
+	(void)dir;
+}
+#endif
+
+/* the loaded libcurl is one we can use: new enough, and it speaks TLS */
+static int
+check_version(char *why, size_t whysz)
+{
+	const curl_version_info_data *v = lc.version_info(CURLVERSION_NOW);
+
+	if (v == NULL) {
+		snprintf(why, whysz, "libcurl does not say its version");
+		return -1;
+	}
+	lc_version = v->version_num;
+	if (lc_version < LIBCURL_MIN) {
+		snprintf(why, whysz, "libcurl %s is older than " LIBCURL_MIN_TEXT, v->version);
+		return -1;
+	}
+	if (!(v->features & CURL_VERSION_SSL)) {
+		snprintf(why, whysz, "libcurl %s was built without TLS support", v->version);
+		return -1;
+	}
+	return 0;
+}
 
 /*
  * libcurl's TLS backends write the session keys of every connection to the
@@ -98,31 +227,14 @@ global_init(char *why, size_t whysz)
 static int
 load_libcurl(char *why, size_t whysz)
 {
-	static const char *const names[] = {
-	    "curl_global_init",	   "curl_easy_init",	"curl_easy_setopt",   "curl_easy_perform",
-	    "curl_easy_getinfo",   "curl_easy_cleanup", "curl_easy_strerror", "curl_slist_append",
-	    "curl_slist_free_all", "curl_version",
-	};
-	void **slots = (void **)&lc;
-	static void *handle;
-	size_t i;
+	static int loaded;
 
-	if (handle != NULL)
+	if (loaded)
 		return 0;
-	if ((handle = dlopen(LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		snprintf(why, whysz, "cannot load %s: %s", LIBCURL_SONAME, dlerror());
+	if (resolve(why, whysz) != 0 || check_version(why, whysz) != 0 ||
+	    global_init(why, whysz) != 0)
 		return -1;
-	}
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if ((slots[i] = dlsym(handle, names[i])) == NULL) {
-			snprintf(why, whysz, "cannot load %s: %s", LIBCURL_SONAME, dlerror());
-			dlclose(handle);
-			handle = NULL;
-			return -1;
-		}
-	}
-	if (global_init(why, whysz) != 0)
-		return -1;
+	loaded = 1;
 	return 0;
 }
 
@@ -345,6 +457,7 @@ static CURL *
 make_handle(const struct http_options *opt, const struct buf *body, struct curl_slist *hdrs,
 	    struct attempt *a, char *errbuf, char *why, size_t whysz)
 {
+	const char *cafile, *capath;
 	CURLcode rc = CURLE_OK;
 	CURL *h;
 
@@ -354,7 +467,13 @@ make_handle(const struct http_options *opt, const struct buf *body, struct curl_
 	}
 	a->h = h;
 	SETOPT(h, CURLOPT_URL, opt->url);
-	SETOPT(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* CURLOPT_PROTOCOLS_STR (7.85) replaces CURLOPT_PROTOCOLS */
+#if LIBCURL_VERSION_NUM >= 0x075500
+	if (lc_version >= 0x075500)
+		SETOPT(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	else
+#endif
+		SETOPT(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 	SETOPT(h, CURLOPT_FOLLOWLOCATION, 0L);
 	SETOPT(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	SETOPT(h, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -373,10 +492,15 @@ make_handle(const struct http_options *opt, const struct buf *body, struct curl_
 		SETOPT(h, CURLOPT_PROXY, "");
 		msg_debug(1, "plain http to this machine: no proxy is used");
 	}
-	if (opt->cacert != NULL)
-		SETOPT(h, CURLOPT_CAINFO, opt->cacert);
-	if (opt->capath != NULL)
-		SETOPT(h, CURLOPT_CAPATH, opt->capath);
+	cafile = opt->cacert;
+	capath = opt->capath;
+	if (cafile == NULL && capath == NULL)
+		system_ca(&cafile, &capath);
+	if (cafile != NULL)
+		SETOPT(h, CURLOPT_CAINFO, cafile);
+	if (capath != NULL)
+		SETOPT(h, CURLOPT_CAPATH, capath);
+	msg_debug(1, "CA certificates: %s", cafile ? cafile : capath ? capath : "libcurl's default");
 	if (msg_level >= 1) {
 		SETOPT(h, CURLOPT_DEBUGFUNCTION, on_debug);
 		SETOPT(h, CURLOPT_VERBOSE, 1L);

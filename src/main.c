@@ -208,7 +208,12 @@ print_version(void)
 	char why[256];
 	const char *lib = http_version(why, sizeof(why));
 
-	printf("%s %s\n%s\n", PROGNAME, VERSION, lib != NULL ? lib : why);
+	printf("%s %s\n", PROGNAME, VERSION);
+	if (lib == NULL) {
+		msg_err("%s", why);
+		return flush_stdout(EXIT_INTERNAL);
+	}
+	printf("%s\n", lib);
 	return flush_stdout(EXIT_OK);
 }
 

@@ -19,14 +19,12 @@
 #include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 #include <jansson.h>
 
 #include "buf.h"
 #include "clock.h"
+#include "compat.h"
 #include "msg.h"
 #include "secret.h"
 
@@ -49,10 +47,7 @@ secret_harden(void)
 		rl.rlim_max = core_limit.rlim_max;
 		setrlimit(RLIMIT_CORE, &rl);
 	}
-#ifdef __linux__
-	/* also keeps other processes of the same user from ptrace-attaching */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-#endif
+	compat_no_dump();
 }
 
 void
@@ -66,7 +61,7 @@ void
 secret_wipe(void *p, size_t n)
 {
 	if (p != NULL)
-		explicit_bzero(p, n);
+		compat_wipe(p, n);
 }
 
 void
@@ -105,7 +100,7 @@ wiping_free(void *ptr)
 		return;
 	p = (unsigned char *)ptr - HDR;
 	memcpy(&n, p, sizeof(n));
-	explicit_bzero(p, n + HDR);
+	compat_wipe(p, n + HDR);
 	free(p);
 }
 

@@ -57,6 +57,7 @@ age_entry() {
 }
 
 @test "a cache hit never loads libcurl" {
+	[ -z "${NITRO_STATIC:-}" ] || skip "the static build links libcurl: nothing is loaded"
 	unique_tokens
 	nts >/dev/null
 	run env LD_DEBUG=files NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
@@ -326,6 +327,7 @@ age_entry() {
 
 @test "without a loadable libcurl: a miss is exit 1 with a clear message, a hit still works" {
 	local lib
+	[ -z "${NITRO_STATIC:-}" ] || skip "the static build links libcurl: nothing is loaded"
 	lib=$(ldconfig -p | awk '$1 == "libcurl.so.4" && /x86-64|64bit/ {print $NF; exit}')
 	[ -n "$lib" ] || skip "libcurl.so.4 not in the linker cache"
 	unshare -m true 2>/dev/null || skip "no mount namespaces here"
@@ -389,5 +391,30 @@ age_entry() {
 	[[ "$output" == *"nitro-token: cache: read-only, the token is not stored"* ]]
 	[ "${lines[${#lines[@]} - 1]}" = tok-2 ]
 	run nts
+	[ "$output" = tok-1 ]
+}
+
+@test "a libcurl older than 7.68, or without TLS, is named plainly: exit 1, nothing sent" {
+	[ -e "$ROOT/tests/stubs/libcurl.so.4" ] || skip "no stub libcurl (make check builds it)"
+	[ -z "${NITRO_STATIC:-}" ] || skip "the static build links its own libcurl"
+	unique_tokens
+	run --separate-stderr env LD_LIBRARY_PATH="$ROOT/tests/stubs" NITRO_CLIENT_SECRET="$SECRET" \
+		"$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "nitro-token: libcurl 7.60.0 is older than 7.68" ]
+	run --separate-stderr env LD_LIBRARY_PATH="$ROOT/tests/stubs" OLD_LIBCURL_VERSION=7.67.255 "$NT" --version
+	[ "$status" -eq 1 ]
+	[ "$output" = "nitro-token 0.1.0" ]
+	[ "$stderr" = "nitro-token: libcurl 7.67.255 is older than 7.68" ]
+	run --separate-stderr env LD_LIBRARY_PATH="$ROOT/tests/stubs" OLD_LIBCURL_VERSION=7.68.0 OLD_LIBCURL_NO_TLS=1 \
+		NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "nitro-token: libcurl 7.68.0 was built without TLS support" ]
+	[ "$(request_count)" = 0 ]
+	# a cache hit never asks libcurl anything
+	nts >/dev/null
+	run env LD_LIBRARY_PATH="$ROOT/tests/stubs" NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$status" -eq 0 ]
 	[ "$output" = tok-1 ]
 }

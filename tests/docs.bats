@@ -203,3 +203,13 @@ complete_bash() {
 	[[ "$output" == *"-D_FORTIFY_SOURCE=2"* ]]
 	[[ "$output" != *"_FORTIFY_SOURCE=3"* ]]
 }
+
+@test "the ELF binary declares libcurl in a .note.dlopen note" {
+	[ -z "${NITRO_FALLBACKS:-}${NITRO_STATIC:-}" ] || skip "only the dynamic ELF build carries the note"
+	command -v readelf >/dev/null || skip "no readelf"
+	local nt="$NT"
+	[ "$(basename "$nt")" != valgrind.sh ] || nt="$ROOT/nitro-token"
+	run readelf -p .note.dlopen "$nt"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"soname":["libcurl.so.4"]'* ]]
+}

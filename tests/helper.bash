@@ -9,6 +9,10 @@ TESTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$TESTS_DIR/.." && pwd)"
 # NITRO_BIN lets the same suite run a sanitizer or valgrind build
 NT="${NITRO_BIN:-$ROOT/nitro-token}"
+# the static build (no program interpreter) links libcurl instead of loading it
+if readelf -l "$NT" >/dev/null 2>&1 && ! readelf -l "$NT" | grep -q INTERP; then
+	NITRO_STATIC=1
+fi
 # never a real credential: these are what the tests send
 ID="client-abc"
 SECRET="s3cr3t-Value-42"

@@ -160,6 +160,19 @@ def main():
         ], env, a.runs, a.warmup)
         groups.append(("3. cache hit", hit))
 
+        # the static binary (make static), when it has been built
+        static = os.path.join(ROOT, "nitro-token-static")
+        trivial_static = os.path.join(BENCH, "trivial-static")
+        static_hit = None
+        if os.path.exists(static) and os.path.exists(trivial_static):
+            once([static], env)
+            static_hit = group([
+                ("nitro-token-static (cache hit)", [static]),
+                ("trivial static C program", [trivial_static]),
+            ], env, a.runs, a.warmup)
+            groups.append(("3s. cache hit, static binary (%d KiB)"
+                           % (os.path.getsize(static) // 1024), static_hit))
+
         par_env = dict(env, NITRO_CACHE_DIR=tmp + "/cache-parallel")
         before = sum(1 for _ in open(plain_log))
         wall, distinct = parallel([nt], par_env, 20)
@@ -194,6 +207,9 @@ def main():
         ("(3) cache hit / trivial C program", r(hit, "nitro-token (cache hit)",
                                                 "trivial C program"), 1.5),
     ]
+    if static_hit is not None:
+        checks.append(("(3s) static hit / trivial static", r(
+            static_hit, "nitro-token-static (cache hit)", "trivial static C program"), 1.25))
     rss_checks = [
         ("(4) cache-hit peak RSS, KiB", hit["nitro-token (cache hit)"][1], 4096),
         ("(4) cold peak RSS minus curl's, KiB",

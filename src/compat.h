@@ -1,0 +1,34 @@
+/*
+ * Every platform difference in one place, so that no other file needs an
+ * #ifdef for the system it runs on: wiping memory, keeping the process out
+ * of core dumps and debuggers, the file name of libcurl, and whether the
+ * binary is ELF (which can carry a .note.dlopen note).
+ *
+ * NITRO_FORCE_FALLBACKS picks the portable branch of everything, so that
+ * the suite can run the code other systems use (make check-fallbacks).
+ */
+#ifndef NITRO_COMPAT_H
+#define NITRO_COMPAT_H
+
+#include <stddef.h>
+
+#if defined(__APPLE__)
+#define COMPAT_LIBCURL_SONAME "libcurl.4.dylib"
+#else
+#define COMPAT_LIBCURL_SONAME "libcurl.so.4"
+#endif
+
+#if defined(__ELF__) && !defined(NITRO_FORCE_FALLBACKS)
+#define COMPAT_ELF 1
+#else
+#define COMPAT_ELF 0
+#endif
+
+/* overwrite n bytes at p in a way the compiler may not remove */
+void compat_wipe(void *p, size_t n);
+
+/* no core dump, no ptrace by other processes of the same user, where the
+ * system has a way to say so; returns the name of the mechanism used */
+const char *compat_no_dump(void);
+
+#endif
