@@ -98,7 +98,7 @@ check-fallbacks: nitro-token-fallbacks $(TEST_PROGS)
 SP          = build/static/prefix
 STATIC_LIBS = $(SP)/lib/libcurl.a $(SP)/lib/libmbedtls.a $(SP)/lib/libmbedx509.a \
               $(SP)/lib/libmbedcrypto.a $(SP)/lib/libjansson.a $(SP)/lib/libinih.a \
-              $(SP)/lib/libnettle.a
+              $(SP)/lib/libnettle.a $(SP)/lib/libnitro-entropy.a
 
 static:
 	packaging/static.sh
@@ -195,11 +195,11 @@ deps:
 		$$sudo ln -sf "$$(npm root -g)/bats/bin/bats" /usr/local/bin/bats; \
 	fi
 
-SHELL_FILES = completions/nitro-token.bash .ci/run $(wildcard tests/*.sh tests/*.bash)
+SHELL_FILES = completions/nitro-token.bash .ci/run $(wildcard tests/*.sh tests/*.bash packaging/*.sh)
 
 lint:
 	mandoc -T lint -W warning man/nitro-token.1
-	clang-format --dry-run --Werror src/*.c src/*.h tests/*.c tests/fuzz/*.c
+	clang-format --dry-run --Werror src/*.c src/*.h tests/*.c tests/fuzz/*.c tests/stubs/*.c
 	shellcheck -s bash $(SHELL_FILES)
 
 # gcc's static analyser over every source file; any finding fails

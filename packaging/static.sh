@@ -15,6 +15,8 @@ MIRROR=${STATIC_MIRROR:-http://deb.debian.org/debian}
 SUITE=trixie
 export CC=musl-gcc
 export CFLAGS="-O2 -fPIE -fstack-protector-strong"
+# mbedTLS's randomness: getrandom() through packaging/static-entropy.c
+ENTROPY="-DMBEDTLS_NO_PLATFORM_ENTROPY -DMBEDTLS_ENTROPY_HARDWARE_ALT"
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 say() { echo "static: $*"; }
@@ -67,8 +69,11 @@ build_mbedtls() {
 	say "mbedtls $(version_of mbedtls)"
 	local d
 	d=$(unpack mbedtls)
-	make -C "$d/library" -j"$JOBS" CC="$CC" CFLAGS="$CFLAGS" static >/dev/null
+	make -C "$d/library" -j"$JOBS" CC="$CC" CFLAGS="$CFLAGS $ENTROPY" static >/dev/null
 	mkdir -p "$PREFIX/include" "$PREFIX/lib"
+	# shellcheck disable=SC2086 # CFLAGS is a list of flags
+	$CC $CFLAGS -c -o "$B/static-entropy.o" "$ROOT/packaging/static-entropy.c"
+	ar rcs "$PREFIX/lib/libnitro-entropy.a" "$B/static-entropy.o"
 	cp -r "$d/include/mbedtls" "$d/include/psa" "$PREFIX/include/"
 	cp "$d"/library/libmbed*.a "$PREFIX/lib/"
 	stamp mbedtls
@@ -118,8 +123,8 @@ build_curl() {
 	say "curl $(version_of curl)"
 	local d
 	d=$(unpack curl)
-	(cd "$d" && ./configure --host=x86_64-linux-musl --prefix="$PREFIX" \
-		--disable-shared --enable-static --with-mbedtls="$PREFIX" \
+	(cd "$d" && CPPFLAGS="$ENTROPY" LIBS="-lnitro-entropy" LDFLAGS="-L$PREFIX/lib" \
+		./configure --host=x86_64-linux-musl --prefix="$PREFIX" --disable-shared --enable-static --with-mbedtls="$PREFIX" \
 		--without-ca-bundle --without-ca-path --without-ca-fallback \
 		--disable-ftp --disable-file --disable-ldap --disable-ldaps --disable-rtsp \
 		--disable-dict --disable-telnet --disable-tftp --disable-pop3 --disable-imap \

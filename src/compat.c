@@ -11,13 +11,13 @@
 #if !defined(NITRO_FORCE_FALLBACKS)
 #if defined(__linux__)
 #include <sys/prctl.h>
-#define HAVE_EXPLICIT_BZERO 1
+#define HAVE_EXPLICIT_BZERO  1
 #define HAVE_PR_SET_DUMPABLE 1
 #elif defined(__FreeBSD__)
 #include <sys/procctl.h>
 #include <strings.h>
 #define HAVE_EXPLICIT_BZERO 1
-#define HAVE_PROCCTL 1
+#define HAVE_PROCCTL	    1
 #elif defined(__OpenBSD__) || defined(__NetBSD__) || defined(__DragonFly__)
 #include <strings.h>
 #define HAVE_EXPLICIT_BZERO 1
@@ -25,7 +25,7 @@
 #define __STDC_WANT_LIB_EXT1__ 1
 #include <sys/types.h>
 #include <sys/ptrace.h>
-#define HAVE_MEMSET_S 1
+#define HAVE_MEMSET_S	    1
 #define HAVE_PT_DENY_ATTACH 1
 #endif
 #endif

@@ -39,9 +39,9 @@
 #include "http.h"
 #include "msg.h"
 
-#define LIBCURL_SONAME COMPAT_LIBCURL_SONAME
-#define LIBCURL_MIN	   0x074400 /* 7.68.0 */
-#define LIBCURL_MIN_TEXT   "7.68"
+#define LIBCURL_SONAME	 COMPAT_LIBCURL_SONAME
+#define LIBCURL_MIN	 0x074400 /* 7.68.0 */
+#define LIBCURL_MIN_TEXT "7.68"
 
 #if COMPAT_ELF && !defined(NITRO_STATIC_LIBCURL)
 #define ELF_NOTE_DLOPEN_VENDOR "FDO"
@@ -87,12 +87,10 @@ static int
 resolve(char *why, size_t whysz)
 {
 	static void *const direct[] = {
-	    (void *)curl_global_init,	 (void *)curl_easy_init,
-	    (void *)curl_easy_setopt,	 (void *)curl_easy_perform,
-	    (void *)curl_easy_getinfo,	 (void *)curl_easy_cleanup,
-	    (void *)curl_easy_strerror,	 (void *)curl_slist_append,
-	    (void *)curl_slist_free_all, (void *)curl_version,
-	    (void *)curl_version_info,
+	    (void *)curl_global_init,	(void *)curl_easy_init,	   (void *)curl_easy_setopt,
+	    (void *)curl_easy_perform,	(void *)curl_easy_getinfo, (void *)curl_easy_cleanup,
+	    (void *)curl_easy_strerror, (void *)curl_slist_append, (void *)curl_slist_free_all,
+	    (void *)curl_version,	(void *)curl_version_info,
 	};
 
 	(void)why;
@@ -500,7 +498,10 @@ make_handle(const struct http_options *opt, const struct buf *body, struct curl_
 		SETOPT(h, CURLOPT_CAINFO, cafile);
 	if (capath != NULL)
 		SETOPT(h, CURLOPT_CAPATH, capath);
-	msg_debug(1, "CA certificates: %s", cafile ? cafile : capath ? capath : "libcurl's default");
+	msg_debug(1, "CA certificates: %s",
+		  cafile   ? cafile
+		  : capath ? capath
+			   : "libcurl's default");
 	if (msg_level >= 1) {
 		SETOPT(h, CURLOPT_DEBUGFUNCTION, on_debug);
 		SETOPT(h, CURLOPT_VERBOSE, 1L);

@@ -418,3 +418,15 @@ age_entry() {
 	[ "$status" -eq 0 ]
 	[ "$output" = tok-1 ]
 }
+
+@test "an option the loaded libcurl refuses is reported in libcurl's words, not as out of memory" {
+	[ -e "$ROOT/tests/stubs/libcurl.so.4" ] || skip "no stub libcurl (make check builds it)"
+	[ -z "${NITRO_STATIC:-}" ] || skip "the static build links its own libcurl"
+	start_server
+	run --separate-stderr env LD_LIBRARY_PATH="$ROOT/tests/stubs" OLD_LIBCURL_VERSION=7.68.0 \
+		NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "nitro-token: libcurl: An unknown option was passed in to libcurl" ]
+	[ "$(request_count)" = 0 ]
+}

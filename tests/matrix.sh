@@ -60,6 +60,8 @@ base() {
 	chroot "$b" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq --no-install-recommends make ca-certificates && apt-get clean' \
 		>>"$DIR/$1.debootstrap.log" 2>&1 || return 1
+	# an installed system has these; debootstrap leaves them to the installer
+	printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$b/etc/hosts"
 	if [ -d /usr/local/share/ca-certificates ]; then
 		cp -r /usr/local/share/ca-certificates/. "$b/usr/local/share/ca-certificates/" &&
 			chroot "$b" update-ca-certificates >>"$DIR/$1.debootstrap.log" 2>&1 || return 1

@@ -353,7 +353,8 @@ elapsed() {
 		--base-url "https://localhost:$LAUNCHED_PORT" --cacert "$SRV/ca.pem" --retries 0
 	[ "$status" -eq 4 ]
 	[[ "$stderr" != *$'\033'* ]]
-	[[ "$stderr" == *'evil\x1b[31m'* ]]
+	# (libcurl with mbedTLS, in the static build, does not quote the subject)
+	[ -n "${NITRO_STATIC:-}" ] || [[ "$stderr" == *'evil\x1b[31m'* ]]
 }
 
 @test "an HTTPS proxy in https_proxy tunnels the request, certificate still verified" {

@@ -67,7 +67,9 @@ fresh_token() {
 	local out
 	out=$(nts -f fish)
 	[ "$(printf '%s\n' "$out" | head -1)" = "set -gx NITRO_ACCESS_TOKEN '$TOKEN';" ]
-	run fish -c 'printf "%s\n" $argv[1] | source; printf "%s|%s|%s" $NITRO_ACCESS_TOKEN $NITRO_TOKEN_TYPE $NITRO_TOKEN_EXPIRES_AT' "$out"
+	# (a file, not $argv: fish before 3.2 gives "fish -c" no arguments)
+	printf '%s\n' "$out" >"$BATS_TEST_TMPDIR/out.fish"
+	run fish -c "source '$BATS_TEST_TMPDIR/out.fish'; printf '%s|%s|%s' \$NITRO_ACCESS_TOKEN \$NITRO_TOKEN_TYPE \$NITRO_TOKEN_EXPIRES_AT"
 	[ "$status" -eq 0 ]
 	[[ "$output" == "$TOKEN|Bearer|"[0-9]* ]]
 }
@@ -247,7 +249,8 @@ unset NITRO_TOKEN_EXPIRES_AT" ]
 	[ "$output" = "set -gx NITRO_ACCESS_TOKEN 't1';
 set -gx NITRO_TOKEN_TYPE 'Bearer';
 set -e NITRO_TOKEN_EXPIRES_AT;" ]
-	run env NITRO_TOKEN_EXPIRES_AT=123 fish -c 'printf "%s\n" $argv[1] | source; set -q NITRO_TOKEN_EXPIRES_AT; and echo kept; or echo gone' "$output"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out.fish"
+	run env NITRO_TOKEN_EXPIRES_AT=123 fish -c "source '$BATS_TEST_TMPDIR/out.fish'; set -q NITRO_TOKEN_EXPIRES_AT; and echo kept; or echo gone"
 	[ "$output" = gone ]
 	run nts -f powershell
 	[ "$output" = "\$Env:NITRO_ACCESS_TOKEN = 't1'

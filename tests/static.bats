@@ -28,7 +28,7 @@ in_empty_root() {
 	mkdir -p "$root$(dirname "$1")" "$root/home"
 	cp "$NT" "$root/nitro-token"
 	cp "$SRV/ca.pem" "$root$1"
-	run env -i HOME=/home NITRO_CACHE=no NITRO_CLIENT_SECRET="$SECRET" chroot "$root" /nitro-token \
+	run env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/home NITRO_CACHE=no NITRO_CLIENT_SECRET="$SECRET" chroot "$root" /nitro-token \
 		-v --client-id "$ID" --base-url "https://127.0.0.1:$PORT" --retries 0
 }
 

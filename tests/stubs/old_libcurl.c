@@ -1,8 +1,8 @@
 /*
  * A stand-in libcurl.so.4 for the tests: it has every function nitro-token
  * looks up, and says it is the version in OLD_LIBCURL_VERSION (default
- * 7.60.0), with TLS unless OLD_LIBCURL_NO_TLS is set.  Nothing else in it
- * works; nitro-token must stop at the version check.
+ * 7.60.0), with TLS unless OLD_LIBCURL_NO_TLS is set.  It refuses every
+ * option and can perform nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,13 +30,68 @@ curl_version_info(CURLversion v)
 	return &info;
 }
 
-CURLcode curl_global_init(long f) { (void)f; abort(); }
-CURL *curl_easy_init(void) { abort(); }
-CURLcode curl_easy_setopt(CURL *h, CURLoption o, ...) { (void)h; (void)o; abort(); }
-CURLcode curl_easy_perform(CURL *h) { (void)h; abort(); }
-CURLcode curl_easy_getinfo(CURL *h, CURLINFO i, ...) { (void)h; (void)i; abort(); }
-void curl_easy_cleanup(CURL *h) { (void)h; abort(); }
-const char *curl_easy_strerror(CURLcode c) { (void)c; abort(); }
-struct curl_slist *curl_slist_append(struct curl_slist *l, const char *s) { (void)l; (void)s; abort(); }
-void curl_slist_free_all(struct curl_slist *l) { (void)l; abort(); }
-char *curl_version(void) { return text; }
+/*
+ * Past the version check, a handle can be made, and every option is refused
+ * as an old libcurl refuses one it does not know.
+ */
+CURLcode(curl_global_init)(long f)
+{
+	(void)f;
+	return CURLE_OK;
+}
+
+CURL *(curl_easy_init)(void)
+{
+	static char handle;
+
+	return &handle;
+}
+
+CURLcode(curl_easy_setopt)(CURL *h, CURLoption o, ...)
+{
+	(void)h;
+	(void)o;
+	return CURLE_UNKNOWN_OPTION;
+}
+
+const char *(curl_easy_strerror)(CURLcode c)
+{
+	return c == CURLE_UNKNOWN_OPTION ? "An unknown option was passed in to libcurl" : "?";
+}
+
+struct curl_slist *(curl_slist_append)(struct curl_slist *l, const char *s)
+{
+	static struct curl_slist node;
+
+	(void)l;
+	(void)s;
+	return &node;
+}
+
+void(curl_slist_free_all)(struct curl_slist *l)
+{
+	(void)l;
+}
+
+void(curl_easy_cleanup)(CURL *h)
+{
+	(void)h;
+}
+
+CURLcode(curl_easy_perform)(CURL *h)
+{
+	(void)h;
+	abort();
+}
+
+CURLcode(curl_easy_getinfo)(CURL *h, CURLINFO i, ...)
+{
+	(void)h;
+	(void)i;
+	abort();
+}
+
+char *(curl_version)(void)
+{
+	return text;
+}
