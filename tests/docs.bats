@@ -193,7 +193,8 @@ complete_bash() {
 	run complete_bash nitro-token --json -- base6
 	[ "$output" = base64 ]
 	run fish -c "source '$ROOT/completions/nitro-token.fish'; complete -C 'nitro-token --json -- base6'"
-	[ "$(cut -f1 <<<"$output")" = base64 ]
+	# (fish before 3.2 lists a command once per PATH entry that holds it)
+	[ "$(cut -f1 <<<"$output" | sort -u)" = base64 ]
 }
 
 @test "the build hardens with FORTIFY 3 unless the distribution's CPPFLAGS choose a level" {

@@ -193,7 +193,7 @@ load helper
 @test "connection refused: exit 4" {
 	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url http://127.0.0.1:1 --client-id "$ID" --retries 0
 	[ "$status" -eq 4 ]
-	[[ "$output" == "nitro-token: POST http://127.0.0.1:1/oauth/token: Failed to connect to 127.0.0.1 port 1 "* ]]
+	[[ "$output" == "nitro-token: POST http://127.0.0.1:1/oauth/token: Failed to connect to 127.0.0.1 port 1"* ]]
 }
 
 @test "a failed write to stdout: exit 1" {

@@ -108,7 +108,7 @@ for s in $SUITES; do
 		echo "$s: ok, $(grep -c '^ok ' "$DIR/$s.log") tests passed, $(grep -c '^not ok ' "$DIR/$s.log") failed ($(($(date +%s) - start)) s)"
 	else
 		echo "$s: FAILED ($(($(date +%s) - start)) s); the log is $DIR/$s.log:"
-		grep -E '^not ok|^E: |rror' "$DIR/$s.log" | head -20 | sed 's/^/  /'
+		grep -E '^not ok|^E: |^make: \*\*\*' "$DIR/$s.log" | head -20 | sed 's/^/  /'
 		failed=1
 	fi
 done
