@@ -95,7 +95,9 @@ check-fallbacks: nitro-token-fallbacks $(TEST_PROGS)
 # packages by packaging/static.sh (kept under build/static), linked as a
 # static PIE: no INTERP, no NEEDED.  musl-gcc's own specs make a dynamic PIE
 # of -static-pie, so a copy of them links with rcrt1.o instead.
-SP          = build/static/prefix
+STATIC_BUILD ?= build/static
+export STATIC_BUILD
+SP          = $(STATIC_BUILD)/prefix
 STATIC_LIBS = $(SP)/lib/libcurl.a $(SP)/lib/libmbedtls.a $(SP)/lib/libmbedx509.a \
               $(SP)/lib/libmbedcrypto.a $(SP)/lib/libjansson.a $(SP)/lib/libinih.a \
               $(SP)/lib/libnettle.a $(SP)/lib/libnitro-entropy.a
@@ -104,13 +106,13 @@ static:
 	packaging/static.sh
 	$(MAKE) nitro-token-static
 
-build/static/static-pie.specs: Makefile
-	@mkdir -p build/static
+$(STATIC_BUILD)/static-pie.specs: Makefile
+	@mkdir -p $(STATIC_BUILD)
 	sed -e 's|/Scrt1\.o|/rcrt1.o|' -e 's|-dynamic-linker [^ ]*|-static -pie --no-dynamic-linker -z text|' \
 		"$$(sed -n 's/.*-specs "\([^"]*\)".*/\1/p' "$$(command -v musl-gcc)")" >$@
 
-nitro-token-static: $(SRCS) src/*.h Makefile build/static/static-pie.specs $(STATIC_LIBS)
-	gcc -specs=build/static/static-pie.specs -D_GNU_SOURCE -DVERSION='"$(VERSION)"' \
+nitro-token-static: $(SRCS) src/*.h Makefile $(STATIC_BUILD)/static-pie.specs $(STATIC_LIBS)
+	gcc -specs=$(STATIC_BUILD)/static-pie.specs -D_GNU_SOURCE -DVERSION='"$(VERSION)"' \
 		-DNITRO_STATIC_LIBCURL -DCURL_STATICLIB -I$(SP)/include -std=c11 $(WARNINGS) \
 		-fstack-protector-strong -fPIE $(CFLAGS) -Wl,-z,relro,-z,now -o $@ $(SRCS) $(STATIC_LIBS)
 

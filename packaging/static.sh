@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make static, first half: build the libraries of the static binary with musl
-# into build/static/prefix, from the Debian source packages pinned in
+# into build/static/prefix (or $STATIC_BUILD/prefix), from the Debian source
+# packages pinned in
 # packaging/static-deps.  Each library is built once and kept (a stamp per
 # name and version), so a second run takes seconds.
 #
@@ -9,7 +10,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-B=$ROOT/build/static
+B=${STATIC_BUILD:-build/static}
+B=$(cd "$ROOT" && mkdir -p "$B" && cd "$B" && pwd)
 PREFIX=$B/prefix
 MIRROR=${STATIC_MIRROR:-http://deb.debian.org/debian}
 SUITE=trixie
