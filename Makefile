@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # nitro-token: build, test, install.  GNU make.
 
 VERSION    = 0.1.0
@@ -54,7 +55,17 @@ OBJS = $(SRCS:.c=.o)
 # everything but main(), for test and fuzz programs
 LIB_OBJS = $(filter-out src/main.o,$(OBJS))
 
-all: nitro-token
+all: nitro-token nitro-token.1
+
+# The man page takes the version from here and its date from the version's
+# entry in CHANGELOG.md, so that the same commit always makes the same page.
+RELEASE_DATE = $(call once,RELEASE_DATE,$(shell sed -n 's/^\#\# \[$(VERSION)\] - //p' CHANGELOG.md))
+
+nitro-token.1: man/nitro-token.1.in CHANGELOG.md Makefile
+	@test -n "$(RELEASE_DATE)" || { echo "CHANGELOG.md has no entry for $(VERSION)" >&2; exit 1; }
+	sed -e 's/@VERSION@/$(VERSION)/' -e "s/@DATE@/$$(echo $(RELEASE_DATE) | awk -F- \
+		'{ split("January February March April May June July August September October \
+		November December", m, " "); printf "%s %d, %d", m[$$2 + 0], $$3, $$1 }')/" $< >$@
 
 nitro-token: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LIBS)
@@ -71,7 +82,7 @@ tests/stubs/libcurl.so.4: tests/stubs/old_libcurl.c
 
 TEST_PROGS = tests/quote tests/stubs/libcurl.so.4
 
-check: nitro-token $(TEST_PROGS)
+check: nitro-token nitro-token.1 $(TEST_PROGS)
 	$(BATS) $(BATS_FLAGS) tests
 
 # the whole suite against an AddressSanitizer + UBSan build
@@ -167,7 +178,7 @@ demo: nitro-token
 	tests/demo.sh
 
 clean:
-	rm -f nitro-token nitro-token-asan nitro-token-fallbacks $(TEST_PROGS) nitro-token-static tests/bench/trivial tests/bench/trivial-static tests/bench/measure $(OBJS)
+	rm -f nitro-token nitro-token.1 nitro-token-asan nitro-token-fallbacks $(TEST_PROGS) nitro-token-static tests/bench/trivial tests/bench/trivial-static tests/bench/measure $(OBJS)
 	rm -rf tests/fuzz/bin tests/fuzz/out
 
 # Debian and Ubuntu.  What differs between releases is decided here: clang's
@@ -177,7 +188,8 @@ clean:
 BATS_NPM = 1.11.1
 DEPS = build-essential pkg-config ca-certificates libcurl4 libcurl4-openssl-dev \
        libjansson-dev libinih-dev nettle-dev python3 curl jq openssl mandoc zsh fish \
-       valgrind clang time shellcheck clang-format debootstrap musl-tools m4 cmake git
+       valgrind clang time shellcheck clang-format debootstrap musl-tools m4 cmake git \
+       dpkg-dev debhelper lintian
 
 deps:
 	@set -e; if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
@@ -199,8 +211,8 @@ deps:
 
 SHELL_FILES = completions/nitro-token.bash .ci/run $(wildcard tests/*.sh tests/*.bash packaging/*.sh)
 
-lint:
-	mandoc -T lint -W warning man/nitro-token.1
+lint: nitro-token.1
+	mandoc -T lint -W warning nitro-token.1
 	clang-format --dry-run --Werror src/*.c src/*.h tests/*.c tests/fuzz/*.c tests/stubs/*.c
 	shellcheck -s bash $(SHELL_FILES)
 
@@ -210,15 +222,68 @@ analyze:
 		gcc $(ALL_CPPFLAGS) -std=c11 -O1 -fanalyzer -Werror -c -o /dev/null $$f || exit 1; \
 	done
 
+# The release tarball: the tracked files of HEAD (less what .gitattributes
+# marks export-ignore) under nitro-token-VERSION/, with the commit's time as
+# every mtime, sorted, owned by root, gzip without a name or time stamp: the
+# same commit always makes the same bytes.
+DIST = dist/nitro-token-$(VERSION).tar.gz
+
+dist:
+	@mkdir -p dist
+	git archive --format=tar --prefix=nitro-token-$(VERSION)/ HEAD | gzip -n -9 >$(DIST).tmp
+	mv $(DIST).tmp $(DIST)
+	@echo "$(DIST): $$(sha256sum <$(DIST) | cut -d' ' -f1)"
+
+# the tarball alone builds, passes the suite, installs and uninstalls cleanly,
+# and a second tarball of the same commit is the same to the byte
+distcheck: dist
+	rm -rf build/distcheck
+	mkdir -p build/distcheck/dest
+	git archive --format=tar --prefix=nitro-token-$(VERSION)/ HEAD | gzip -n -9 | cmp - $(DIST)
+	tar -C build/distcheck -xzf $(DIST)
+	cd build/distcheck/nitro-token-$(VERSION) && $(MAKE) && $(MAKE) check && \
+		$(MAKE) install DESTDIR=$(CURDIR)/build/distcheck/dest PREFIX=/usr && \
+		$(MAKE) uninstall DESTDIR=$(CURDIR)/build/distcheck/dest PREFIX=/usr
+	test -z "$$(find build/distcheck/dest ! -type d)"
+	@echo "distcheck: $(DIST) is ready"
+
+# The Debian package, built from the tarball as a distribution would, with
+# packaging/debian/ put in place in a build copy; its changelog entry is made
+# from VERSION and the release date.  lintian must find nothing to warn of.
+DEB_VERSION = $(VERSION)-1
+DEB_ARCH    = $(call once,DEB_ARCH,$(shell dpkg --print-architecture 2>/dev/null))
+DEB         = dist/nitro-token_$(DEB_VERSION)_$(DEB_ARCH).deb
+DEB_TREE    = build/deb/nitro-token-$(VERSION)
+
+deb: dist
+	rm -rf build/deb
+	mkdir -p build/deb
+	cp $(DIST) build/deb/nitro-token_$(VERSION).orig.tar.gz
+	tar -C build/deb -xzf $(DIST)
+	cp -r packaging/debian $(DEB_TREE)/debian
+	printf 'nitro-token (%s) unstable; urgency=medium\n\n  * Release %s: see %s.\n\n -- %s  %s\n' \
+		'$(DEB_VERSION)' '$(VERSION)' /usr/share/doc/nitro-token/changelog.gz \
+		"$$(sed -n 's/^Maintainer: //p' packaging/debian/control)" \
+		"$$(LC_ALL=C date -u -R -d '$(RELEASE_DATE) 12:00')" >$(DEB_TREE)/debian/changelog
+	cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || { tail -30 ../build.log; exit 1; }
+	rm -f dist/nitro-token_*.deb dist/nitro-token*.buildinfo dist/nitro-token*.changes
+	mv build/deb/*.deb build/deb/*.buildinfo build/deb/*.changes dist/
+	lintian --fail-on error,warning --suppress-tags-from-file /dev/null dist/nitro-token_$(DEB_VERSION)_$(DEB_ARCH).changes
+	@echo "$(DEB)"
+
+# the package installs, works and removes cleanly on a fresh Debian 12
+deb-check: deb
+	packaging/deb-check.sh $(DEB)
+
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
 FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 
-install: nitro-token
+install: nitro-token nitro-token.1
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
 		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 nitro-token $(DESTDIR)$(BINDIR)/nitro-token
-	install -m 0644 man/nitro-token.1 $(DESTDIR)$(MANDIR)/man1/nitro-token.1
+	install -m 0644 nitro-token.1 $(DESTDIR)$(MANDIR)/man1/nitro-token.1
 	install -m 0644 completions/nitro-token.bash $(DESTDIR)$(BASHCOMPDIR)/nitro-token
 	install -m 0644 completions/_nitro-token $(DESTDIR)$(ZSHCOMPDIR)/_nitro-token
 	install -m 0644 completions/nitro-token.fish $(DESTDIR)$(FISHCOMPDIR)/nitro-token.fish
@@ -228,4 +293,4 @@ uninstall:
 		$(DESTDIR)$(BASHCOMPDIR)/nitro-token $(DESTDIR)$(ZSHCOMPDIR)/_nitro-token \
 		$(DESTDIR)$(FISHCOMPDIR)/nitro-token.fish
 
-.PHONY: all analyze bench check check-fallbacks check-static matrix static sanitize valgrind fuzz demo clean deps lint install uninstall
+.PHONY: all analyze bench check deb deb-check dist distcheck check-fallbacks check-static matrix static sanitize valgrind fuzz demo clean deps lint install uninstall

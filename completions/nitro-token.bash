@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bash completion for nitro-token                          -*- shell-script -*-
 
 # _nitro_token_add WORD...: add to COMPREPLY the words that start with $cur.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # fish completion for nitro-token
 
 # the profiles of the config file this command line would read, as

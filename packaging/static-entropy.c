@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The static build's entropy source for mbedTLS.  mbedTLS uses getrandom()
  * only on glibc and otherwise reads /dev/urandom, which an empty root or a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make static, first half: build the libraries of the static binary with musl
 # into build/static/prefix (or $STATIC_BUILD/prefix), from the Debian source
 # packages pinned in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A growable byte buffer with a hard cap, wiped on release.  Used for the
  * request body, the response body and the rendered output, so that nothing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A growable byte buffer with a hard cap.  Every buffer in nitro-token may
  * hold a secret or a token at some point, so its bytes are wiped before the

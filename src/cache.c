@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The token cache.  One entry per (token URL, client ID, client secret):
  * the file name is the hex SHA-256 of the three, each prefixed with its

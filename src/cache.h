@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The token cache: where it lives, the key of an entry, the lock that makes
  * parallel runs share one fetch, and the atomic replacement of an entry.

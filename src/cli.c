@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The command line.  One table of long options, sorted by name, beside the
  * short-option string; usage() mirrors the man page's SYNOPSIS and OPTIONS.

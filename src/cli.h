@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The command line: the option table, usage(), and argv parsed into raw
  * values.  Nothing here knows what a value means; config.c does.

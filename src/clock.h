@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Monotonic milliseconds, for the one deadline that --timeout sets over the
  * whole run: lock waits, attempts and retry sleeps all count against it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The platform differences declared in compat.h.  Each has the system's own
  * mechanism first and a portable fallback last; NITRO_FORCE_FALLBACKS

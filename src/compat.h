@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Every platform difference in one place, so that no other file needs an
  * #ifdef for the system it runs on: wiping memory, keeping the process out

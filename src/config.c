@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Settings from every source, merged in one order: command-line flag, then
  * environment variable, then the selected profile of the config file, then

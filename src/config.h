@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Settings: flags, environment, the config file's selected profile and
  * built-in defaults merged into one struct that remembers where each value

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The token request over HTTP(S), and the only file that includes
  * <curl/curl.h>.

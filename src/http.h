@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One HTTP POST with timeouts, retries, a cap on the response body and a
  * redacted trace.  The only module that knows about libcurl.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * nitro-token: get a Nitro Sign API access token and print it, or run a
  * command with it in the environment.

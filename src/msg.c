@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Diagnostics on stderr in one format, and the one sanitiser that every
  * message passes through on its way out.  Messages carry text we did not

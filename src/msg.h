@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Diagnostics: one format ("nitro-token: what failed: why") on stderr only,
  * a verbosity level shared by every module.  Every message is escaped on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Every output format and its quoting.  Output is rendered in full into a
  * buffer and written once, so stdout receives the whole of it or nothing.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Output formats and their quoting, and the environment handed to a
  * command in exec mode.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Secret handling.  The client secret may arrive on argv, in the environment,
  * in a file or on standard input; wherever it came from, the copies we hold

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Secret handling: reading a client secret from a file or standard input,
  * wiping memory, scrubbing argv and keeping secrets out of core dumps.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The token exchange on the wire, with jansson.  The request body is built
  * by jansson so that any byte of the credentials is escaped correctly.  The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The token exchange on the wire: the request body, the two accepted 200
  * response shapes, the OAuth error body, and the checks a token must pass

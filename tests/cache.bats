@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # The token cache: reuse, expiry, keys, permissions, healing and
 # concurrency.
 

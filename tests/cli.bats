@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # The command line itself: help, version, usage errors, -v and -q.
 
 load helper

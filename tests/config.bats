@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # Credentials and settings from every source: the config file and its
 # profiles, secret files and stdin, one precedence order, --show-config,
 # and secret hygiene.

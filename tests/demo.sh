@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make demo: run nitro-token against the bundled fake server and show a few
 # formats.  Uses made-up credentials; nothing leaves this machine.
 set -eu

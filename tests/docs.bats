@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # The documents agree with the code: man page, completions, README, and
 # install/uninstall.
 
@@ -11,7 +12,7 @@ help_options() {
 
 @test "every long option in --help is in the man page, README and all three completions" {
 	local o f
-	for f in man/nitro-token.1 README.md completions/nitro-token.bash completions/_nitro-token completions/nitro-token.fish; do
+	for f in nitro-token.1 README.md completions/nitro-token.bash completions/_nitro-token completions/nitro-token.fish; do
 		for o in $(help_options); do
 			grep -qF -- "${o#--}" "$ROOT/$f" || {
 				echo "$f lacks $o"
@@ -24,7 +25,7 @@ help_options() {
 @test "every option in the man page and completions exists in --help" {
 	local known o
 	known=$(help_options)
-	for o in $(grep -oE 'Fl \\-[a-z][a-z-]+' "$ROOT/man/nitro-token.1" | sed 's/Fl \\-/--/' | sort -u); do
+	for o in $(grep -oE 'Fl \\-[a-z][a-z-]+' "$ROOT/nitro-token.1" | sed 's/Fl \\-/--/' | sort -u); do
 		grep -qx -- "$o" <<<"$known" || { echo "man: $o"; return 1; }
 	done
 	for o in $(grep -oE -- '--[a-z][a-z-]+' "$ROOT/completions/nitro-token.bash" | sort -u); do
@@ -42,7 +43,7 @@ help_options() {
 	local fmt
 	for fmt in token json export fish powershell dotenv header curl; do
 		"$NT" --help | grep -q -- "$fmt"
-		grep -q "It Cm $fmt" "$ROOT/man/nitro-token.1"
+		grep -q "It Cm $fmt" "$ROOT/nitro-token.1"
 		grep -q "$fmt" "$ROOT/completions/nitro-token.bash"
 		grep -q "'$fmt:" "$ROOT/completions/_nitro-token"
 		grep -q -- "-l format -x -a '.*\\b$fmt\\b" "$ROOT/completions/nitro-token.fish"
@@ -50,14 +51,14 @@ help_options() {
 }
 
 @test "the man page is clean under mandoc -T lint -W warning" {
-	run mandoc -T lint -W warning "$ROOT/man/nitro-token.1"
+	run mandoc -T lint -W warning "$ROOT/nitro-token.1"
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
 }
 
 @test "usage in --help mirrors the man page SYNOPSIS" {
 	local syn use
-	syn=$(mandoc -T ascii "$ROOT/man/nitro-token.1" | sed 's/.\x08//g' | sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//')
+	syn=$(mandoc -T ascii "$ROOT/nitro-token.1" | sed 's/.\x08//g' | sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//')
 	use=$("$NT" --help | sed -n '/^usage:/,/^$/p' | sed 's/^usage: //' | tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//')
 	[ "$syn" = "$use" ]
 }
@@ -185,7 +186,7 @@ complete_bash() {
 	local code
 	for code in 0 1 2 3 4 5 6 7 8; do
 		grep -q "^| $code |" "$ROOT/README.md"
-		grep -q "^\.It $code\$" "$ROOT/man/nitro-token.1"
+		grep -q "^\.It $code\$" "$ROOT/nitro-token.1"
 	done
 }
 

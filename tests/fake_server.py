@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """A fake Nitro Sign token endpoint for the test suite (standard library only).
 
 It listens on 127.0.0.1 on a port the OS assigns and writes that port to

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # The token request and the server's answers: what is sent, what is
 # accepted, and the exit status of every kind of failure.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared set-up for the bats suite: a private HOME, no NITRO_* variables from
 # the caller, and a fake Nitro server on a loopback port the OS assigns.
 # Variables set here (PORT, PROXY_LOG, ...) are read by the .bats files.

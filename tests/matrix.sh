@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make matrix: build and test nitro-token as a new user of each Debian
 # release would.  For each release, a minimal tree made by debootstrap, with
 # only make and ca-certificates added, gets a copy of the tracked files and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # Network resilience and hostile input: URL and TLS rules, timeouts,
 # retries, Retry-After, the body cap, escaping of server text, redaction,
 # proxies and signals.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # Every output format, consumed the way its users consume it, and the
 # quoting functions round-tripped through the real shells.
 

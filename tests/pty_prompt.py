@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Run a command on a pseudo-terminal, answer its secret prompt, report.
 
 Usage: pty_prompt.py SECRET COMMAND [ARG...]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Test driver for the quoting functions of src/output.c: quotes standard
  * input (without one trailing newline) in the style named by argv[1] and

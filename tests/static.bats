@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
 # The static binary (make static): no interpreter, no shared library, and the
 # system's CA certificates found where each family of Linux keeps them.
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs nitro-token under valgrind for the suite (NITRO_BIN=tests/valgrind.sh):
 # any memory error or definitely lost block turns into exit 99, which no test
 # expects.

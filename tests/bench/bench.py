@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """make bench: nitro-token against the tools people would otherwise use.
 
 Every contender runs against the fake server of the test suite on loopback.

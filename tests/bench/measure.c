@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * measure OUT COMMAND [ARG...]: run COMMAND once and write "<wall ns>
  * <peak RSS KiB>" to OUT.  The bench runs every contender through this small

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The floor for a cache hit: a process that starts and prints one line. */
 #include <stdio.h>
 

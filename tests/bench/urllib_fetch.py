@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A Python 3 contender: the token request with urllib, as a script would do it."""
 import json
 import os

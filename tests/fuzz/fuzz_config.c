@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer harness: the config file reader (inih with our line reader,
  * key checks, value conversions), fed through a memfd so that it reads a

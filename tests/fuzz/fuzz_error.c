@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness: the OAuth error body parser and its escaping. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer harness: the shell quoters.  Besides memory safety it checks
  * the property that matters: the quoted form of any value is one word that

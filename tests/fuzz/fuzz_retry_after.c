@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness: the Retry-After parser. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness: the 200 response parser, then every output format. */
 #include <stddef.h>
 #include <stdint.h>

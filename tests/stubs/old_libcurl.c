@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A stand-in libcurl.so.4 for the tests: it has every function nitro-token
  * looks up, and says it is the version in OLD_LIBCURL_VERSION (default
