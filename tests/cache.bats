@@ -406,7 +406,7 @@ age_entry() {
 	[ "$stderr" = "nitro-token: libcurl 7.60.0 is older than 7.68" ]
 	run --separate-stderr env LD_LIBRARY_PATH="$ROOT/tests/stubs" OLD_LIBCURL_VERSION=7.67.255 "$NT" --version
 	[ "$status" -eq 1 ]
-	[ "$output" = "nitro-token 0.1.0" ]
+	[ "$output" = "nitro-token $(sed -n 's/^VERSION *= *//p' "$ROOT/Makefile")" ]
 	[ "$stderr" = "nitro-token: libcurl 7.67.255 is older than 7.68" ]
 	run --separate-stderr env LD_LIBRARY_PATH="$ROOT/tests/stubs" OLD_LIBCURL_VERSION=7.68.0 OLD_LIBCURL_NO_TLS=1 \
 		NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"

@@ -215,3 +215,25 @@ complete_bash() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *'"soname":["libcurl.so.4"]'* ]]
 }
+
+@test "the version comes from the Makefile: --version, the man page, the changelog" {
+	local v
+	v=$(sed -n 's/^VERSION *= *//p' "$ROOT/Makefile")
+	[ -n "$v" ]
+	run "$NT" --version
+	[ "${lines[0]}" = "nitro-token $v" ]
+	grep -qx "\.Os nitro-token $v" "$ROOT/nitro-token.1"
+	grep -q "^## \[$v\] - [0-9]\{4\}-[0-9][0-9]-[0-9][0-9]$" "$ROOT/CHANGELOG.md"
+	# the man page's date is that entry's date
+	[ "$(sed -n 's/^\.Dd //p' "$ROOT/nitro-token.1")" = \
+		"$(date -u -d "$(sed -n "s/^## \[$v\] - //p" "$ROOT/CHANGELOG.md")" '+%B %-d, %Y')" ]
+}
+
+@test "every source file carries an SPDX license line" {
+	local f
+	[ -f "$ROOT/LICENSE" ] || skip "no LICENSE here"
+	for f in "$ROOT"/src/*.[ch] "$ROOT"/tests/*.c "$ROOT"/tests/*.bats "$ROOT"/tests/*.sh "$ROOT"/tests/*.bash \
+		"$ROOT"/tests/*.py "$ROOT"/completions/* "$ROOT"/packaging/*.sh "$ROOT"/Makefile "$ROOT"/man/nitro-token.1.in; do
+		grep -q 'SPDX-License-Identifier: MIT' "$f" || { echo "no SPDX line: $f"; return 1; }
+	done
+}

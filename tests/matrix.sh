@@ -6,88 +6,31 @@
 # runs the README's "make deps && make" and "make check" inside chroot.
 # Prints one line per release and exits 1 when any failed.
 #
-# The machine's own added CA certificates (/usr/local/share/ca-certificates)
-# are added to each tree, so that registries behind a TLS-inspecting proxy
-# are trusted there as they are here.
-#
-# The pristine trees and the downloaded packages are kept under $MATRIX_DIR
-# (default /var/tmp/nitro-token-matrix) for the next run on this machine;
-# each run starts from a fresh copy of the pristine tree.  Needs root.
-#
-# /proc, /dev and /sys are mounted into a tree while it runs.  Nothing is
-# ever deleted while anything is still mounted below it: rm -rf through a
-# bind-mounted /dev would delete this machine's device nodes.
+# The trees, and the rules for mounting into them and deleting them, are
+# in tests/chroot.bash.  Needs root.
 set -u
 
 SUITES=${MATRIX_SUITES:-bullseye bookworm trixie}
-DIR=${MATRIX_DIR:-/var/tmp/nitro-token-matrix}
-MIRROR=${MATRIX_MIRROR:-http://deb.debian.org/debian}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/chroot.bash
+. "$SRC/tests/chroot.bash"
 
 die() {
 	echo "matrix: $*" >&2
 	exit 2
 }
 
-# mounts_below DIR: the mount points at or under DIR, deepest first
-mounts_below() {
-	awk -v d="$1" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/self/mounts | sort -r
-}
-
-unmount_all() {
-	local m
-	for m in $(mounts_below "$1"); do
-		umount -l "$m" 2>/dev/null || umount -f "$m" 2>/dev/null || true
-	done
-}
-
-# safe_rm DIR: unmount everything below DIR, then delete it, or refuse
-safe_rm() {
-	[ -e "$1" ] || return 0
-	unmount_all "$1"
-	if [ -n "$(mounts_below "$1")" ]; then
-		echo "matrix: refusing to delete $1: still mounted: $(mounts_below "$1" | tr '\n' ' ')" >&2
-		return 1
-	fi
-	rm -rf --one-file-system "$1"
-}
-
-# base SUITE: the pristine tree, made once
-base() {
-	local b="$DIR/$1.base"
-	[ -e "$b/.nitro-matrix-ok" ] && return 0
-	safe_rm "$b" || return 1
-	debootstrap --variant=minbase "$1" "$b" "$MIRROR" >"$DIR/$1.debootstrap.log" 2>&1 || return 1
-	chroot "$b" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -qq --no-install-recommends make ca-certificates && apt-get clean' \
-		>>"$DIR/$1.debootstrap.log" 2>&1 || return 1
-	# an installed system has these; debootstrap leaves them to the installer
-	printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$b/etc/hosts"
-	if [ -d /usr/local/share/ca-certificates ]; then
-		cp -r /usr/local/share/ca-certificates/. "$b/usr/local/share/ca-certificates/" &&
-			chroot "$b" update-ca-certificates >>"$DIR/$1.debootstrap.log" 2>&1 || return 1
-	fi
-	touch "$b/.nitro-matrix-ok"
-}
-
 # run SUITE: a fresh copy of the base, the sources, deps, build and check
 run() {
-	local s=$1 r="$DIR/$1.run" log="$DIR/$1.log"
-	safe_rm "$r" || return 1
-	cp -a "$DIR/$s.base" "$r" || return 1
-	mkdir -p "$r/src" "$DIR/$s.apt-cache" "$r/var/cache/apt/archives"
-	(cd "$SRC" && git ls-files -z | tar --null -T - -cf -) | tar -C "$r/src" -xf - || return 1
-	cp /etc/resolv.conf "$r/etc/resolv.conf" 2>/dev/null
-	if ! { mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" &&
-		mount --make-rslave "$r/dev" && mount -t sysfs sysfs "$r/sys" &&
-		mount --bind "$DIR/$s.apt-cache" "$r/var/cache/apt/archives"; }; then
+	local s=$1 r log="$DIR/$1.log" rc
+	r=$(fresh "$s" "$s.run") || return 1
+	mkdir -p "$r/src"
+	(cd "$SRC" && git ls-files -z | tar --null -T - -cf -) | tar -C "$r/src" -xf - || {
 		unmount_all "$r"
 		return 1
-	fi
-	chroot "$r" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		HOME=/root TERM=dumb LANG=C.UTF-8 sh -c \
-		'cd /src && make deps && make && make check BATS_FLAGS=--tap' >"$log" 2>&1
-	local rc=$?
+	}
+	in_tree "$r" 'cd /src && make deps && make && make check BATS_FLAGS=--tap' >"$log" 2>&1
+	rc=$?
 	unmount_all "$r"
 	return $rc
 }
