@@ -3,7 +3,10 @@
  * The token cache.  One entry per (token URL, client ID, client secret):
  * the file name is the hex SHA-256 of the three, each prefixed with its
  * length, so that a rotated secret finds no entry and the secret itself is
- * written nowhere.  Entries hold the token, its type, when it was obtained
+ * written nowhere.  When a command prints the secret, its text stands in
+ * for the secret (with another kind, so the two never meet), so that a hit
+ * need not run it; a secret rotated behind the same command is then served
+ * the old token until it expires or --refresh or --forget.  Entries hold the token, its type, when it was obtained
  * and when it expires.
  *
  * An exclusive flock() on a per-entry lock file is held from the check to
@@ -72,7 +75,8 @@ hash_field(struct sha256_ctx *ctx, const char *s)
 }
 
 static void
-entry_name(char out[65], const char *url, const char *client_id, const char *secret)
+entry_name(char out[65], const char *url, const char *client_id, const char *kind,
+	   const char *secret)
 {
 	static const char hex[] = "0123456789abcdef";
 	struct sha256_ctx ctx;
@@ -82,6 +86,7 @@ entry_name(char out[65], const char *url, const char *client_id, const char *sec
 	sha256_init(&ctx);
 	hash_field(&ctx, url);
 	hash_field(&ctx, client_id);
+	hash_field(&ctx, kind);
 	hash_field(&ctx, secret);
 	sha256_digest(&ctx, sizeof(d), d);
 	secret_wipe(&ctx, sizeof(ctx));
@@ -177,11 +182,11 @@ take_lock(struct cache *c, long long deadline)
 
 int
 cache_open(struct cache *c, const char *dir, const char *url, const char *client_id,
-	   const char *secret, long long deadline)
+	   const char *kind, const char *secret, long long deadline)
 {
 	int rc;
 
-	entry_name(c->name, url, client_id, secret);
+	entry_name(c->name, url, client_id, kind, secret);
 	if ((c->dirfd = open_dir(dir)) < 0) {
 		cache_release(c);
 		return CACHE_EUNUSABLE;
@@ -376,6 +381,24 @@ out:
 		close(fd);
 	secret_json_free(s);
 	return rc == 0 ? CACHE_OK : CACHE_EUNUSABLE;
+}
+
+/* --forget: no entry for this credential set, whether there was one or not */
+int
+cache_forget(struct cache *c)
+{
+	char tmp[80];
+
+	if (c->dirfd < 0)
+		return CACHE_EUNUSABLE;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", c->name);
+	unlinkat(c->dirfd, tmp, 0);
+	if (unlinkat(c->dirfd, c->name, 0) != 0 && errno != ENOENT) {
+		msg_warn("cache entry '%s': cannot remove: %s", c->name, strerror(errno));
+		return CACHE_EUNUSABLE;
+	}
+	msg_debug(1, "cache: entry forgotten");
+	return CACHE_OK;
 }
 
 void

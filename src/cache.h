@@ -21,7 +21,8 @@ enum cache_status { CACHE_OK = 0, CACHE_MISS, CACHE_EUNUSABLE };
 
 void cache_init(struct cache *c);
 int cache_open(struct cache *c, const char *dir, const char *url, const char *client_id,
-	       const char *secret, long long deadline);
+	       const char *kind, const char *secret, long long deadline);
+int cache_forget(struct cache *c);
 int cache_get(struct cache *c, long min_ttl, struct token *tok);
 int cache_put(struct cache *c, const struct token *tok, long min_ttl);
 void cache_release(struct cache *c);

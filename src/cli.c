@@ -18,6 +18,7 @@ enum {
 	OPT_SETTING = 0x100, /* + enum setting */
 	OPT_CONFIG = 0x200,
 	OPT_EXPORT,
+	OPT_FORGET,
 	OPT_JSON,
 	OPT_LIST_PROFILES,
 	OPT_NO_CACHE,
@@ -34,10 +35,12 @@ static const struct option longopts[] = {
     {"capath", required_argument, NULL, OPT_SETTING + SET_CAPATH},
     {"client-id", required_argument, NULL, OPT_SETTING + SET_CLIENT_ID},
     {"client-secret", required_argument, NULL, OPT_SETTING + SET_CLIENT_SECRET},
+    {"client-secret-command", required_argument, NULL, OPT_SETTING + SET_CLIENT_SECRET_COMMAND},
     {"client-secret-file", required_argument, NULL, OPT_SETTING + SET_CLIENT_SECRET_FILE},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"connect-timeout", required_argument, NULL, OPT_SETTING + SET_CONNECT_TIMEOUT},
     {"export", no_argument, NULL, OPT_EXPORT},
+    {"forget", no_argument, NULL, OPT_FORGET},
     {"format", required_argument, NULL, 'f'},
     {"help", no_argument, NULL, 'h'},
     {"json", no_argument, NULL, OPT_JSON},
@@ -218,6 +221,9 @@ cli_parse(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_EXPORT:
 			cli->flag[SET_FORMAT] = "export";
+			break;
+		case OPT_FORGET:
+			cli->forget = 1;
 			break;
 		case OPT_JSON:
 			cli->flag[SET_FORMAT] = "json";

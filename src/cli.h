@@ -19,6 +19,7 @@ struct cli {
 	int refresh;
 	int show_config;
 	int list_profiles;
+	int forget;
 	char **command; /* exec mode: the COMMAND after "--", else NULL */
 };
 

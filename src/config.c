@@ -32,6 +32,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <ini.h>
@@ -47,7 +48,8 @@
 #define PROFILES_MAX	 64
 #define PROFILE_MAX	 48 /* inih keeps 49 bytes of a section name: longer ones are cut */
 
-enum { F_PATH = 1, F_SECRET = 2 };
+/* F_SECRET: the value is a secret; F_NAMES_SECRET: it says where one is */
+enum { F_PATH = 1, F_SECRET = 2, F_NAMES_SECRET = 4 };
 
 static const struct {
 	const char *name;   /* long option and config key */
@@ -63,6 +65,8 @@ static const struct {
     [SET_CAPATH] = {"capath", {"NITRO_CAPATH", "SSL_CERT_DIR"}, NULL, F_PATH},
     [SET_CLIENT_ID] = {"client-id", {"NITRO_CLIENT_ID"}, NULL, 0},
     [SET_CLIENT_SECRET] = {"client-secret", {"NITRO_CLIENT_SECRET"}, NULL, F_SECRET},
+    [SET_CLIENT_SECRET_COMMAND] = {"client-secret-command", {"NITRO_CLIENT_SECRET_COMMAND"}, NULL,
+				   F_NAMES_SECRET},
     [SET_CLIENT_SECRET_FILE] = {"client-secret-file", {"NITRO_CLIENT_SECRET_FILE"}, NULL, F_PATH},
     [SET_CONNECT_TIMEOUT] = {"connect-timeout", {"NITRO_CONNECT_TIMEOUT"}, "10", 0},
     [SET_FORMAT] = {"format", {"NITRO_FORMAT"}, "token", 0},
@@ -286,7 +290,8 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		parse_error(p, "unknown key '%s'", name);
 		return 0;
 	}
-	if (i == SET_CLIENT_SECRET)
+	/* a file naming the command that prints the secret must be as private */
+	if (settings[i].flags & (F_SECRET | F_NAMES_SECRET))
 		p->has_secret = 1;
 	v = &p->cfg->v[i];
 	if (strcmp(section, p->cfg->profile.s) != 0)
@@ -539,24 +544,44 @@ check_base_url(struct config *cfg)
 	return CONFIG_OK;
 }
 
-/* the one secret source at the highest level that has one */
+/*
+ * The one secret source at the highest level that has one: the secret
+ * itself, a file, or a command.  Two at that level is an error; those below
+ * it are dropped, whatever they are.
+ */
 static int
 check_secret_sources(struct config *cfg)
 {
-	struct value *s = &cfg->v[SET_CLIENT_SECRET], *f = &cfg->v[SET_CLIENT_SECRET_FILE];
+	static const enum setting sources[] = {SET_CLIENT_SECRET, SET_CLIENT_SECRET_FILE,
+					       SET_CLIENT_SECRET_COMMAND};
 	char a[PATH_MAX + 64], b[PATH_MAX + 64];
+	struct value *v, *best = NULL;
+	enum setting s, best_s = SET_CLIENT_SECRET;
+	size_t i;
 
-	if (s->s == NULL || f->s == NULL)
-		return CONFIG_OK;
-	if (s->src == f->src) {
-		msg_err("%s and %s both give the client secret; keep one",
-			where(cfg, s, settings[SET_CLIENT_SECRET].name, a, sizeof(a)),
-			where(cfg, f, settings[SET_CLIENT_SECRET_FILE].name, b, sizeof(b)));
-		return s->src == SRC_FLAG ? CONFIG_EUSAGE : CONFIG_EINVALID;
+	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+		v = &cfg->v[s = sources[i]];
+		if (v->s == NULL)
+			continue;
+		if (best != NULL && v->src == best->src) {
+			msg_err("%s and %s both give the client secret; keep one",
+				where(cfg, best, settings[best_s].name, a, sizeof(a)),
+				where(cfg, v, settings[s].name, b, sizeof(b)));
+			return v->src == SRC_FLAG ? CONFIG_EUSAGE : CONFIG_EINVALID;
+		}
+		if (best == NULL || v->src > best->src) {
+			best = v;
+			best_s = s;
+		}
 	}
-	/* the lower one loses, whatever it is */
-	secret_free(s->src < f->src ? s->s : f->s);
-	memset(s->src < f->src ? s : f, 0, sizeof(*s));
+	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+		v = &cfg->v[sources[i]];
+		if (v != best && v->s != NULL) {
+			secret_free(v->s);
+			memset(v, 0, sizeof(*v));
+		}
+	}
+	cfg->secret_source = best_s;
 	return CONFIG_OK;
 }
 
@@ -606,6 +631,10 @@ convert(struct config *cfg)
 
 	if (output_format_parse(cfg->v[SET_FORMAT].s, &cfg->format) != 0)
 		return bad_format(cfg);
+	if (cfg->format == FMT_GITHUB && (getenv("GITHUB_ENV") == NULL || !*getenv("GITHUB_ENV"))) {
+		msg_err("format github: GITHUB_ENV is not set (GitHub Actions sets it in each step)");
+		return CONFIG_EINVALID;
+	}
 	if ((rc = parse_long(cfg, SET_CONNECT_TIMEOUT, 1, 3600, &cfg->connect_timeout)) ||
 	    (rc = parse_long(cfg, SET_TIMEOUT, 1, 3600, &cfg->timeout)) ||
 	    (rc = parse_long(cfg, SET_RETRIES, 0, 10, &cfg->retries)) ||
@@ -749,35 +778,85 @@ config_list_profiles(struct config *cfg, const struct cli *cli, FILE *out)
 	return read_config_file(cfg, out);
 }
 
-/* both credentials present, the secret read from wherever it is */
+/* both credentials are there: the client ID and a source of the secret */
 int
-config_read_secret(struct config *cfg, long long deadline)
+config_check_credentials(const struct config *cfg)
 {
-	const struct value *f = &cfg->v[SET_CLIENT_SECRET_FILE];
-	char w[PATH_MAX + 64];
-	size_t len;
-	int rc;
-
 	if (cfg->v[SET_CLIENT_ID].s == NULL) {
 		msg_err("no client ID: use --client-id, NITRO_CLIENT_ID or client-id "
 			"in the config file");
 		return CONFIG_EINVALID;
 	}
-	if (cfg->v[SET_CLIENT_SECRET].s != NULL) {
-		msg_debug(1, "client secret: from %s",
-			  where(cfg, &cfg->v[SET_CLIENT_SECRET], "client-secret", w, sizeof(w)));
-		if ((cfg->secret = strdup(cfg->v[SET_CLIENT_SECRET].s)) == NULL)
-			return CONFIG_ENOMEM;
-		return CONFIG_OK;
-	}
-	if (f->s == NULL) {
-		msg_err("no client secret: use --client-secret-file, NITRO_CLIENT_SECRET_FILE, "
+	if (cfg->v[cfg->secret_source].s == NULL) {
+		msg_err("no client secret: use --client-secret-file, --client-secret-command, "
 			"NITRO_CLIENT_SECRET, or client-secret-file in the config file");
 		return CONFIG_EINVALID;
 	}
-	where(cfg, f, settings[SET_CLIENT_SECRET_FILE].name, w, sizeof(w));
-	msg_debug(1, "client secret: from the file named by %s", w);
-	rc = secret_read_file(f->s, deadline, &cfg->secret, &len);
+	return CONFIG_OK;
+}
+
+/*
+ * What the cache key is made of besides the URL and client ID: the secret,
+ * or, when a command prints it, the command's text, so that a cache hit
+ * need not run the command.  *kind says which.
+ */
+const char *
+config_cache_key(const struct config *cfg, const char **kind)
+{
+	if (cfg->secret_source == SET_CLIENT_SECRET_COMMAND) {
+		*kind = "command";
+		return cfg->v[SET_CLIENT_SECRET_COMMAND].s;
+	}
+	*kind = "secret";
+	return cfg->secret;
+}
+
+int
+config_secret_from_command(const struct config *cfg)
+{
+	return cfg->secret_source == SET_CLIENT_SECRET_COMMAND;
+}
+
+/* what went wrong with a secret command, from its wait status */
+static void
+command_failed(const char *w, int status)
+{
+	if (WIFSIGNALED(status))
+		msg_err("%s: the command was killed by signal %d; nothing was sent", w,
+			WTERMSIG(status));
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		msg_err("%s: the command exited with status 127 (not found?); nothing was sent",
+			w);
+	else
+		msg_err("%s: the command exited with status %d; nothing was sent", w,
+			WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* the secret, read from its one source */
+int
+config_read_secret(struct config *cfg, long long deadline)
+{
+	enum setting src = cfg->secret_source;
+	const struct value *v = &cfg->v[src];
+	const char *what = src == SET_CLIENT_SECRET_COMMAND ? "the output of the command" : "the file";
+	char w[PATH_MAX + 64];
+	size_t len;
+	int rc, status = 0;
+
+	where(cfg, v, settings[src].name, w, sizeof(w));
+	if (src == SET_CLIENT_SECRET) {
+		msg_debug(1, "client secret: from %s", w);
+		if ((cfg->secret = strdup(v->s)) == NULL)
+			return CONFIG_ENOMEM;
+		return CONFIG_OK;
+	}
+	if (src == SET_CLIENT_SECRET_COMMAND) {
+		msg_debug(1, "client secret: from the command named by %s", w);
+		rc = secret_run_command(v->s, deadline, &cfg->secret, &len, &status);
+	} else {
+		msg_debug(1, "client secret: from the file named by %s", w);
+		rc = secret_read_file(v->s, deadline, &cfg->secret, &len);
+	}
 	switch (rc) {
 	case SECRET_OK:
 		return CONFIG_OK;
@@ -786,24 +865,36 @@ config_read_secret(struct config *cfg, long long deadline)
 		msg_err("%s: cannot open the secret file it names: %s", w, strerror(errno));
 		return CONFIG_EINVALID;
 	case SECRET_EIO:
-		msg_err("%s: cannot read '%s': %s", w, f->s, strerror(errno));
+		if (src == SET_CLIENT_SECRET_COMMAND)
+			msg_err("%s: cannot run the command: %s", w, strerror(errno));
+		else
+			msg_err("%s: cannot read '%s': %s", w, v->s, strerror(errno));
+		return CONFIG_EINVALID;
+	case SECRET_ECOMMAND:
+		command_failed(w, status);
 		return CONFIG_EINVALID;
 	case SECRET_ETIMEDOUT:
-		msg_err("%s: timed out reading the client secret from '%s' (--timeout)", w, f->s);
+		if (src == SET_CLIENT_SECRET_COMMAND)
+			msg_err("%s: the command was still running at --timeout; its process "
+				"group was killed and nothing was sent",
+				w);
+		else
+			msg_err("%s: timed out reading the client secret from '%s' (--timeout)", w,
+				v->s);
 		return CONFIG_EINVALID;
 	case SECRET_EEMPTY:
-		msg_err("%s: client secret in '%s' is empty", w, f->s);
+		msg_err("%s: the client secret in %s is empty", w, what);
 		return CONFIG_EINVALID;
 	case SECRET_ETOOBIG:
-		msg_err("%s: client secret in '%s' is longer than %d bytes", w, f->s, SECRET_MAX);
+		msg_err("%s: the client secret in %s is longer than %d bytes", w, what, SECRET_MAX);
 		return CONFIG_EINVALID;
 	case SECRET_ENUL:
-		msg_err("%s: client secret in '%s' has a NUL byte", w, f->s);
+		msg_err("%s: the client secret in %s has a NUL byte", w, what);
 		return CONFIG_EINVALID;
 	case SECRET_EBOM:
-		msg_err("%s: client secret in '%s' starts with a UTF-8 byte order mark; "
-			"save the file without it",
-			w, f->s);
+		msg_err("%s: the client secret in %s starts with a UTF-8 byte order mark; "
+			"save it without one",
+			w, what);
 		return CONFIG_EINVALID;
 	default:
 		return CONFIG_ENOMEM;
@@ -856,8 +947,7 @@ config_show(const struct config *cfg, FILE *fp, const char *prefix)
 		show_line(cfg, fp, prefix, settings[i].name, v,
 			  v->s != NULL && (settings[i].flags & F_SECRET) ? "(set)" : v->s, "");
 	}
-	return cfg->v[SET_CLIENT_ID].s != NULL &&
-	       (cfg->v[SET_CLIENT_SECRET].s != NULL || cfg->v[SET_CLIENT_SECRET_FILE].s != NULL);
+	return cfg->v[SET_CLIENT_ID].s != NULL && cfg->v[cfg->secret_source].s != NULL;
 }
 
 void

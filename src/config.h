@@ -20,6 +20,7 @@ enum setting {
 	SET_CAPATH,
 	SET_CLIENT_ID,
 	SET_CLIENT_SECRET,
+	SET_CLIENT_SECRET_COMMAND,
 	SET_CLIENT_SECRET_FILE,
 	SET_CONNECT_TIMEOUT,
 	SET_FORMAT,
@@ -53,6 +54,7 @@ struct config {
 	long connect_timeout, timeout, retries, min_ttl;
 	int cache;
 	char *secret; /* owned, wiped on release; set by config_read_secret() */
+	enum setting secret_source; /* which setting gives the secret, once loaded */
 };
 
 enum config_status {
@@ -64,7 +66,10 @@ enum config_status {
 
 int config_load(struct config *cfg, const struct cli *cli);
 int config_list_profiles(struct config *cfg, const struct cli *cli, FILE *out);
+int config_check_credentials(const struct config *cfg);
+int config_secret_from_command(const struct config *cfg);
 int config_read_secret(struct config *cfg, long long deadline);
+const char *config_cache_key(const struct config *cfg, const char **kind);
 int config_show(const struct config *cfg, FILE *fp, const char *prefix);
 void config_release(struct config *cfg);
 

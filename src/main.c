@@ -192,6 +192,24 @@ out:
 	return rc;
 }
 
+static int
+open_cache(const struct config *cfg, struct cache *cache, long long deadline)
+{
+	const char *kind, *key = config_cache_key(cfg, &kind);
+
+	return cache_open(cache, cfg->v[SET_CACHE_DIR].s, cfg->token_url, cfg->v[SET_CLIENT_ID].s,
+			  kind, key, deadline);
+}
+
+/* --forget: the entry goes, even with the cache turned off; nothing is sent */
+static int
+forget(const struct config *cfg, struct cache *cache, long long deadline)
+{
+	if (open_cache(cfg, cache, deadline) == CACHE_OK)
+		cache_forget(cache);
+	return EXIT_OK;
+}
+
 /* rc, unless what went to stdout did not all get there */
 static int
 flush_stdout(int rc)
@@ -290,15 +308,26 @@ main(int argc, char **argv)
 	}
 	if (msg_level >= 1)
 		config_show(&cfg, stderr, PROGNAME ": ");
-	if ((rc = from_config_status(config_read_secret(&cfg, deadline))) != EXIT_OK)
+	if ((rc = from_config_status(config_check_credentials(&cfg))) != EXIT_OK)
 		goto done;
-
-	if (cfg.cache && cache_open(&cache, cfg.v[SET_CACHE_DIR].s, cfg.token_url,
-				    cfg.v[SET_CLIENT_ID].s, cfg.secret, deadline) == CACHE_OK) {
-		if (!cli.refresh)
-			hit = cache_get(&cache, cfg.min_ttl, &tok) == CACHE_OK;
+	/*
+	 * The cache key holds the secret, so it is read first; a secret that a
+	 * command prints is keyed on the command instead, and the command runs
+	 * on a miss only.
+	 */
+	if (!config_secret_from_command(&cfg) &&
+	    (rc = from_config_status(config_read_secret(&cfg, deadline))) != EXIT_OK)
+		goto done;
+	if (cli.forget) {
+		rc = forget(&cfg, &cache, deadline);
+		goto done;
 	}
+	if (cfg.cache && open_cache(&cfg, &cache, deadline) == CACHE_OK && !cli.refresh)
+		hit = cache_get(&cache, cfg.min_ttl, &tok) == CACHE_OK;
 	if (!hit) {
+		if (cfg.secret == NULL &&
+		    (rc = from_config_status(config_read_secret(&cfg, deadline))) != EXIT_OK)
+			goto done;
 		if ((rc = fetch(&cfg, deadline, &tok)) != EXIT_OK)
 			goto done;
 		cache_put(&cache, &tok, cfg.min_ttl);
@@ -317,6 +346,12 @@ main(int argc, char **argv)
 	}
 	if (output_write(&out) != 0) {
 		msg_err("write error on standard output: %s", strerror(errno));
+		rc = EXIT_INTERNAL;
+		goto done;
+	}
+	if (output_finish(cfg.format, &tok) != 0) {
+		msg_err("cannot append to '%s' (GITHUB_ENV): %s", getenv("GITHUB_ENV"),
+			strerror(errno));
 		rc = EXIT_INTERNAL;
 		goto done;
 	}

@@ -7,6 +7,7 @@
  * quotes early, whatever it holds.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,8 @@
 #include "secret.h"
 
 const char *const output_format_names[] = {
-    "token", "json", "export", "fish", "powershell", "dotenv", "header", "curl", NULL,
+    "token", "json", "export", "fish", "powershell", "dotenv", "header", "curl", "github", "azure",
+    NULL,
 };
 
 #define ENV_TOKEN   "NITRO_ACCESS_TOKEN"
@@ -222,8 +224,70 @@ output_render(enum format fmt, const struct token *tok, struct buf *out)
 				  tok->access_token);
 	case FMT_CURL:
 		return render_curl(tok, out);
+	case FMT_GITHUB:
+		/*
+		 * GitHub Actions masks every later appearance of a value once a
+		 * step prints "::add-mask::VALUE" (docs.github.com, "Workflow
+		 * commands for GitHub Actions", Masking a value in a log).  The
+		 * variables themselves go to $GITHUB_ENV: see output_finish().
+		 */
+		return buf_printf(out, "::add-mask::%s\n", tok->access_token);
+	case FMT_AZURE:
+		/*
+		 * Azure Pipelines logging commands (learn.microsoft.com, "Logging
+		 * commands", SetVariable): "##vso[task.setvariable variable=NAME;
+		 * issecret=true]VALUE" sets a variable for later steps and masks
+		 * it.  Our values hold no '%', CR or LF, which it would unescape.
+		 */
+		if ((rc = buf_printf(out, "##vso[task.setvariable variable=%s;issecret=true]%s\n",
+				     ENV_TOKEN, tok->access_token)) != BUF_OK ||
+		    (rc = buf_printf(out, "##vso[task.setvariable variable=%s]%s\n", ENV_TYPE,
+				     tok->token_type)) != BUF_OK)
+			return rc;
+		if (tok->expires_at > 0)
+			return buf_printf(out, "##vso[task.setvariable variable=%s]%s\n", ENV_EXPIRES,
+					  expires);
+		return BUF_OK;
 	}
 	return BUF_ECAP;
+}
+
+/*
+ * After stdout: -f github appends the variables to the file that $GITHUB_ENV
+ * names, as NAME=value lines (the same as dotenv: no value of ours can hold a
+ * line break, so GitHub's NAME<<DELIMITER form is never needed), in one
+ * write to a file opened for appending.  Other formats have nothing to do.
+ */
+int
+output_finish(enum format fmt, const struct token *tok)
+{
+	struct buf lines = BUF_INIT(4 * TOKEN_MAX);
+	const char *path = getenv("GITHUB_ENV");
+	ssize_t n;
+	int fd, rc = -1;
+
+	if (fmt != FMT_GITHUB)
+		return 0;
+	if (path == NULL || *path == '\0') {
+		errno = ENOENT;
+		return -1;
+	}
+	if (output_render(FMT_DOTENV, tok, &lines) != BUF_OK) {
+		errno = ENOMEM;
+		goto out;
+	}
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600)) < 0)
+		goto out;
+	do
+		n = write(fd, lines.data, lines.len);
+	while (n < 0 && errno == EINTR);
+	if (close(fd) == 0 && n == (ssize_t)lines.len)
+		rc = 0;
+	else if (n >= 0 && n != (ssize_t)lines.len)
+		errno = EIO;
+out:
+	buf_release(&lines);
+	return rc;
 }
 
 /*

@@ -18,6 +18,8 @@ enum format {
 	FMT_DOTENV,
 	FMT_HEADER,
 	FMT_CURL,
+	FMT_GITHUB,
+	FMT_AZURE,
 };
 
 enum quote_style { QUOTE_SH, QUOTE_FISH, QUOTE_POWERSHELL, QUOTE_DOTENV, QUOTE_CURL };
@@ -29,6 +31,7 @@ int output_format_parse(const char *name, enum format *fmt);
 int output_quote(enum quote_style style, const char *s, struct buf *out);
 int output_render(enum format fmt, const struct token *tok, struct buf *out);
 int output_write(const struct buf *out);
+int output_finish(enum format fmt, const struct token *tok);
 int output_exec_env(const struct token *tok);
 
 #endif

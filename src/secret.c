@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -150,12 +151,44 @@ wait_readable(int fd, long long deadline)
 static struct termios saved_tty;
 static volatile sig_atomic_t tty_changed;
 
+/* the process group of a running secret command, and ours when the command
+ * has the terminal's foreground */
+static volatile sig_atomic_t command_pgid, our_pgid;
+
+/*
+ * Give the terminal's foreground to process group pgid, with SIGTTOU held
+ * back: by the time we call it, either side may be the background group.
+ */
+static void
+set_foreground(pid_t pgid)
+{
+	sigset_t block, old;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	tcsetpgrp(STDIN_FILENO, pgid);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+
+/*
+ * For a signal handler on its way out (async-signal-safe): the terminal gets
+ * its echo and its foreground group back, and a running secret command's
+ * process group is killed.
+ */
 void
 secret_restore_tty(void)
 {
 	if (tty_changed) {
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
 		tty_changed = 0;
+	}
+	if (command_pgid > 0) {
+		kill(-(pid_t)command_pgid, SIGKILL);
+		if (our_pgid > 0)
+			set_foreground((pid_t)our_pgid);
+		command_pgid = 0;
 	}
 }
 
@@ -177,6 +210,152 @@ echo_off(void)
 	fputs(PROGNAME ": client secret: ", stderr);
 	fflush(stderr);
 	return 0;
+}
+
+/* what a secret from anywhere must be: 1 to SECRET_MAX bytes, no NUL, no BOM */
+static int
+check_secret(const struct buf *b)
+{
+	if (b->len > SECRET_MAX)
+		return SECRET_ETOOBIG;
+	if (b->len == 0)
+		return SECRET_EEMPTY;
+	if (memchr(b->data, '\0', b->len) != NULL)
+		return SECRET_ENUL;
+	if (b->len >= 3 && memcmp(b->data, "\xef\xbb\xbf", 3) == 0)
+		return SECRET_EBOM;
+	return SECRET_OK;
+}
+
+/* the child side: stdout to the pipe, nothing else of ours, then sh -c */
+static void
+exec_command(const char *cmd, int out, int foreground)
+{
+	long fd, max = sysconf(_SC_OPEN_MAX);
+	struct sigaction dfl;
+
+	/* its own group, in the foreground if we were, so that it may prompt */
+	setpgid(0, 0);
+	if (foreground)
+		set_foreground(getpid());
+	if (out != STDOUT_FILENO && dup2(out, STDOUT_FILENO) < 0)
+		_exit(127);
+	for (fd = STDERR_FILENO + 1; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+		close((int)fd);
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGPIPE, &dfl, NULL);
+	secret_unharden();
+	unsetenv("NITRO_CLIENT_SECRET");
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+	_exit(127);
+}
+
+/* wait for pid until the deadline; 0 when it ended, -1 when time ran out */
+static int
+reap(pid_t pid, long long deadline, int *status)
+{
+	pid_t r;
+
+	for (;;) {
+		r = waitpid(pid, status, WNOHANG);
+		if (r == pid)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return 0;
+		if (clock_ms() >= deadline)
+			return -1;
+		clock_sleep_ms(10);
+	}
+}
+
+/*
+ * Run cmd with /bin/sh -c and take the first line of its standard output as
+ * the secret.  Its stdin and stderr are the user's, so that a password
+ * manager can prompt (on a terminal, it runs in the foreground); it gets
+ * none of our descriptors and no NITRO_CLIENT_SECRET.  It runs in its own
+ * process group, which is killed when it outlives the deadline or writes
+ * more than a secret can be.  *status is its wait status; nothing it wrote
+ * is ever shown.
+ */
+int
+secret_run_command(const char *cmd, long long deadline, char **out, size_t *outlen, int *status)
+{
+	struct buf b = BUF_INIT(SECRET_MAX + 2);
+	char chunk[512], *nl;
+	int p[2], rc = SECRET_OK, fg;
+	ssize_t n;
+	pid_t pid;
+
+	*out = NULL;
+	*outlen = 0;
+	*status = 0;
+	if (pipe(p) != 0)
+		return SECRET_EIO;
+	fflush(NULL);
+	fg = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+	if ((pid = fork()) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return SECRET_EIO;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		exec_command(cmd, p[1], fg);
+	}
+	close(p[1]);
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	setpgid(pid, pid);
+	our_pgid = fg ? getpgrp() : 0;
+	command_pgid = pid;
+	if (fg)
+		set_foreground(pid);
+	for (;;) {
+		if ((rc = wait_readable(p[0], deadline)) != SECRET_OK)
+			break;
+		n = read(p[0], chunk, sizeof(chunk));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			rc = SECRET_EIO;
+			break;
+		}
+		if (n == 0)
+			break;
+		if ((rc = buf_append(&b, chunk, (size_t)n)) != BUF_OK) {
+			rc = rc == BUF_ECAP ? SECRET_ETOOBIG : SECRET_ENOMEM;
+			break;
+		}
+	}
+	secret_wipe(chunk, sizeof(chunk));
+	close(p[0]);
+	if (rc != SECRET_OK || reap(pid, deadline, status) != 0) {
+		kill(-pid, SIGKILL);
+		waitpid(pid, status, 0);
+		if (rc == SECRET_OK)
+			rc = SECRET_ETIMEDOUT;
+	}
+	if (fg)
+		set_foreground(getpgrp());
+	command_pgid = 0;
+	if (rc == SECRET_OK && !(WIFEXITED(*status) && WEXITSTATUS(*status) == 0))
+		rc = SECRET_ECOMMAND;
+	/* the first line, without its line ending */
+	if (rc == SECRET_OK && (nl = memchr(b.data != NULL ? b.data : "", '\n', b.len)) != NULL)
+		b.len = (size_t)(nl - b.data);
+	if (rc == SECRET_OK && b.len > 0 && b.data[b.len - 1] == '\r')
+		b.len--;
+	if (b.data != NULL)
+		secret_wipe(b.data + b.len, b.alloc - b.len);
+	if (rc == SECRET_OK)
+		rc = check_secret(&b);
+	if (rc != SECRET_OK) {
+		buf_release(&b);
+		return rc;
+	}
+	*out = b.data;
+	*outlen = b.len;
+	return SECRET_OK;
 }
 
 /*
@@ -234,14 +413,8 @@ secret_read_file(const char *path, long long deadline, char **out, size_t *outle
 		b.data[--b.len] = '\0';
 	if (rc == SECRET_OK && b.len > 0 && b.data[b.len - 1] == '\r')
 		b.data[--b.len] = '\0';
-	if (rc == SECRET_OK && b.len > SECRET_MAX)
-		rc = SECRET_ETOOBIG;
-	if (rc == SECRET_OK && b.len == 0)
-		rc = SECRET_EEMPTY;
-	if (rc == SECRET_OK && memchr(b.data, '\0', b.len) != NULL)
-		rc = SECRET_ENUL;
-	if (rc == SECRET_OK && b.len >= 3 && memcmp(b.data, "\xef\xbb\xbf", 3) == 0)
-		rc = SECRET_EBOM;
+	if (rc == SECRET_OK)
+		rc = check_secret(&b);
 	if (rc != SECRET_OK) {
 		buf_release(&b);
 		return rc;

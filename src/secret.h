@@ -20,6 +20,7 @@ enum secret_status {
 	SECRET_ETOOBIG,
 	SECRET_ENUL,
 	SECRET_EBOM,
+	SECRET_ECOMMAND, /* the command failed; its wait status says how */
 	SECRET_ENOMEM
 };
 
@@ -31,5 +32,7 @@ void secret_json_free(void *p);
 void secret_wipe(void *p, size_t n);
 void secret_free(char *s);
 int secret_read_file(const char *path, long long deadline, char **out, size_t *outlen);
+int secret_run_command(const char *cmd, long long deadline, char **out, size_t *outlen,
+		       int *status);
 
 #endif

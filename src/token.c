@@ -7,13 +7,21 @@
  * names); a body that names a field both ways with different values is
  * ambiguous and refused.  A token is checked against RFC 6750's b64token
  * before anything may print it, which is what makes our shell output safe.
+ *
+ * The API's tokens are JWTs.  When the answer gives no usable lifetime, the
+ * token's own "exp" claim does; when both are there, the earlier wins.  The
+ * signature is not checked and no other claim is read: the token is the
+ * server's business, its expiry only tells us how long to keep it.
  */
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
+#include <nettle/base64.h>
 
 #include "msg.h"
 #include "secret.h"
@@ -137,12 +145,59 @@ field(json_t *o, const char *camel, const char *snake, json_t **out, char *why, 
 	return TOKEN_OK;
 }
 
+/*
+ * The "exp" claim of a JWT (header.payload.signature, each base64url), or 0
+ * when the token is not a JWT or has no numeric exp.
+ */
+static long long
+jwt_exp(const char *token)
+{
+	const char *p = strchr(token, '.'), *q;
+	struct base64_decode_ctx ctx;
+	struct buf enc = BUF_INIT(TOKEN_MAX + 3), dec = BUF_INIT(TOKEN_MAX);
+	uint8_t tmp[BASE64_DECODE_LENGTH(64)];
+	json_t *root = NULL, *exp;
+	long long out = 0;
+	size_t i, n, chunk;
+
+	if (p == NULL || (q = strchr(p + 1, '.')) == NULL || strchr(q + 1, '.') != NULL)
+		return 0;
+	/* the payload, with the padding that JWTs leave out and nettle wants */
+	if (buf_append(&enc, p + 1, (size_t)(q - p - 1)) != BUF_OK)
+		goto out;
+	while (enc.len % 4 != 0)
+		if (buf_puts(&enc, "=") != BUF_OK)
+			goto out;
+	base64url_decode_init(&ctx);
+	for (i = 0; i < enc.len; i += chunk) {
+		chunk = enc.len - i < 64 ? enc.len - i : 64;
+		n = sizeof(tmp);
+		if (!base64_decode_update(&ctx, &n, tmp, chunk, enc.data + i) ||
+		    buf_append(&dec, tmp, n) != BUF_OK)
+			goto out;
+	}
+	if (!base64_decode_final(&ctx) || dec.len == 0)
+		goto out;
+	root = json_loadb(dec.data, dec.len, 0, NULL);
+	exp = json_object_get(root, "exp");
+	if (json_is_number(exp) && json_number_value(exp) >= 1 &&
+	    json_number_value(exp) < (double)(LLONG_MAX / 2))
+		out = (long long)json_number_value(exp);
+out:
+	secret_wipe(tmp, sizeof(tmp));
+	json_decref(root);
+	buf_release(&enc);
+	buf_release(&dec);
+	return out;
+}
+
 int
 token_parse(const char *body, size_t len, long long sent_at, struct token *tok, char *why,
 	    size_t whysz)
 {
 	json_t *root, *at, *tt, *ei;
 	const char *type = "Bearer";
+	long long exp, now = (long long)time(NULL);
 	int rc = TOKEN_EINVALID;
 
 	memset(tok, 0, sizeof(*tok));
@@ -181,10 +236,20 @@ token_parse(const char *body, size_t len, long long sent_at, struct token *tok, 
 	tok->obtained_at = sent_at;
 	/* missing, fractional, zero, negative or absurd: the lifetime is unknown */
 	if (ei != NULL && json_is_integer(ei) && json_integer_value(ei) > 0 &&
-	    json_integer_value(ei) <= LLONG_MAX / 2 - sent_at) {
-		tok->expires_in = json_integer_value(ei);
-		tok->expires_at = sent_at + tok->expires_in;
+	    json_integer_value(ei) <= LLONG_MAX / 2 - sent_at)
+		tok->expires_at = sent_at + json_integer_value(ei);
+	/* a JWT's own expiry, when the answer said none or a later one */
+	if ((exp = jwt_exp(json_string_value(at))) > 0) {
+		if (exp <= now) {
+			snprintf(why, whysz, "token expired %lld s ago (its JWT exp)", now - exp);
+			rc = TOKEN_EINVALID;
+			goto out;
+		}
+		if (tok->expires_at == 0 || exp < tok->expires_at)
+			tok->expires_at = exp;
 	}
+	if (tok->expires_at > 0)
+		tok->expires_in = tok->expires_at - sent_at;
 	tok->access_token = strdup(json_string_value(at));
 	tok->token_type = strdup(type);
 	if (tok->access_token == NULL || tok->token_type == NULL) {

@@ -207,7 +207,7 @@ complete_bash() {
 }
 
 @test "the ELF binary declares libcurl in a .note.dlopen note" {
-	[ -z "${NITRO_FALLBACKS:-}${NITRO_STATIC:-}" ] || skip "only the dynamic ELF build carries the note"
+	[ -z "${TEST_FALLBACKS:-}${NITRO_STATIC:-}" ] || skip "only the dynamic ELF build carries the note"
 	command -v readelf >/dev/null || skip "no readelf"
 	local nt="$NT"
 	[ "$(basename "$nt")" != valgrind.sh ] || nt="$ROOT/nitro-token"

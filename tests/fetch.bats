@@ -327,3 +327,65 @@ load helper
 	[ "$status" -eq 8 ]
 	[ "$output" = "nitro-token: invalid response from $BASE/oauth/token: access token is longer than 16384 bytes" ]
 }
+
+# jwt PAYLOAD: an unsigned-looking JWT carrying PAYLOAD (base64url, no padding)
+jwt() {
+	local b64
+	b64() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+	printf '%s.%s.c2ln' "$(printf '{"alg":"HS256","typ":"JWT"}' | b64)" "$(printf '%s' "$1" | b64)"
+}
+
+@test "a JWT's exp gives the lifetime when the answer has none, and the token is cached" {
+	start_server
+	local now t
+	now=$(date +%s)
+	t=$(jwt "{\"sub\":\"x\",\"exp\":$((now + 900))}")
+	respond "{\"status\":200,\"body\":{\"access_token\":\"$t\"}}"
+	run env NITRO_CACHE=yes NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .expires_at <<<"$output")" = $((now + 900)) ] || [ "$(jq -r .expires_at <<<"$output")" = $((now + 901)) ]
+	[ "$(jq -r .expires_in <<<"$output")" -ge 898 ]
+	run env NITRO_CACHE=yes NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" --json
+	[ "$(jq -r .cached <<<"$output")" = true ]
+	[ "$(request_count)" = 1 ]
+}
+
+@test "a JWT's exp and expiresIn: the earlier expiry wins, either way" {
+	start_server
+	local now t
+	now=$(date +%s)
+	t=$(jwt "{\"exp\":$((now + 600))}")
+	respond "{\"status\":200,\"body\":{\"accessToken\":\"$t\",\"expiresIn\":3600}}"
+	run nts --json
+	[ "$(jq -r .expires_at <<<"$output")" -le $((now + 601)) ]
+	[ "$(jq -r .expires_at <<<"$output")" -ge $((now + 599)) ]
+	t=$(jwt "{\"exp\":$((now + 7200))}")
+	respond "{\"status\":200,\"body\":{\"accessToken\":\"$t\",\"expiresIn\":60}}"
+	run nts --json
+	[ "$(jq -r .expires_in <<<"$output")" = 60 ]
+}
+
+@test "a JWT whose exp has passed: exit 8, nothing printed; a non-numeric exp is ignored" {
+	start_server
+	local now t
+	now=$(date +%s)
+	t=$(jwt "{\"exp\":$((now - 30))}")
+	respond "{\"status\":200,\"body\":{\"accessToken\":\"$t\",\"expiresIn\":3600}}"
+	run --separate-stderr nts
+	[ "$status" -eq 8 ]
+	[ "$output" = "" ]
+	[[ "$stderr" == "nitro-token: invalid response from $BASE/oauth/token: token expired 3"?" s ago (its JWT exp)" ]]
+	t=$(jwt '{"exp":"tomorrow"}')
+	respond "{\"status\":200,\"body\":{\"accessToken\":\"$t\"}}"
+	run nts --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -c 'keys' <<<"$output")" = '["access_token","cached","token_type"]' ]
+	# three dots, or a payload that is not base64url JSON: not a JWT, no lifetime
+	respond '{"status":200,"body":{"accessToken":"a.b.c.d"}}'
+	run nts --json
+	[ "$(jq -c 'keys' <<<"$output")" = '["access_token","cached","token_type"]' ]
+	respond '{"status":200,"body":{"accessToken":"aaa.bbbb.ccc"}}'
+	run nts --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -c 'keys' <<<"$output")" = '["access_token","cached","token_type"]' ]
+}

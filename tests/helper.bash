@@ -10,6 +10,8 @@ TESTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$TESTS_DIR/.." && pwd)"
 # NITRO_BIN lets the same suite run a sanitizer or valgrind build
 NT="${NITRO_BIN:-$ROOT/nitro-token}"
+# make check-fallbacks says so (read now: common_setup unsets every NITRO_*)
+TEST_FALLBACKS=${NITRO_FALLBACKS:-}
 # the static build (no program interpreter) links libcurl instead of loading it
 if readelf -l "$NT" >/dev/null 2>&1 && ! readelf -l "$NT" | grep -q INTERP; then
 	NITRO_STATIC=1

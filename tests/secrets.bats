@@ -1,0 +1,212 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# Secrets from where people keep them: --client-secret-command, with a real
+# password manager (pass, with a throwaway GnuPG key) end to end, and
+# --forget.
+
+load helper
+
+setup() {
+	common_setup
+	unset NITRO_CACHE
+	CACHE="$HOME/.cache/nitro-token"
+}
+
+teardown() {
+	stop_server
+	if [ -n "${GNUPGHOME:-}" ]; then
+		gpgconf --kill gpg-agent 2>/dev/null || true
+	fi
+}
+
+# ntc CMD [ARG...]: a run whose secret comes from the command CMD
+ntc() {
+	local cmd=$1
+	shift
+	"$NT" --base-url "$BASE" --client-id "$ID" --client-secret-command "$cmd" "$@"
+}
+
+@test "--client-secret-command: the first line of its output is the secret, line ending dropped" {
+	start_server
+	run ntc "printf '%s\\r\\nsecond line\\n' '$SECRET'"
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	assert_one_good_request
+}
+
+@test "the command runs with /bin/sh -c, the user's stdin and stderr, and none of our secrets" {
+	start_server
+	run --separate-stderr env NITRO_CLIENT_SECRET_COMMAND='read -r s; echo "to stderr" >&2; env | grep -c "^NITRO_CLIENT_SECRET=" >&2; ls -l /proc/$$/fd/ >"$FDS"; echo "$s"' FDS="$BATS_TEST_TMPDIR/fds" \
+		NITRO_CLIENT_SECRET_FILE= "$NT" --base-url "$BASE" --client-id "$ID" <<<"$SECRET"
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	[ "${stderr}" = "to stderr
+0" ]
+	# the cache's lock and directory are open in nitro-token meanwhile, but
+	# not in the command
+	grep -q ' 0 -> ' "$BATS_TEST_TMPDIR/fds"
+	[ -d "$CACHE" ]
+	! grep -q "$CACHE" "$BATS_TEST_TMPDIR/fds"
+	assert_one_good_request
+}
+
+@test "a command that fails, is killed or prints nothing: exit 3, its status named, its output never" {
+	start_server
+	run --separate-stderr ntc "echo leaked-$SECRET; exit 7"
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "nitro-token: --client-secret-command: the command exited with status 7; nothing was sent" ]
+	run --separate-stderr ntc 'echo x; kill -TERM $$'
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "nitro-token: --client-secret-command: the command was killed by signal 15; nothing was sent" ]
+	run --separate-stderr ntc 'true'
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "nitro-token: --client-secret-command: the client secret in the output of the command is empty" ]
+	run --separate-stderr ntc 'head -c 5000 /dev/zero | tr "\0" a'
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "nitro-token: --client-secret-command: the client secret in the output of the command is longer than 4096 bytes" ]
+	run --separate-stderr ntc 'no-such-command-here 2>/dev/null'
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "nitro-token: --client-secret-command: the command exited with status 127 (not found?); nothing was sent" ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "a secret of exactly 4096 bytes from a command is sent" {
+	start_server
+	run ntc 'head -c 4096 /dev/zero | tr "\0" a'
+	[ "$status" -eq 0 ]
+	[ "$(request 1 '.body | fromjson | .clientSecret | length')" = 4096 ]
+}
+
+@test "a command still running at --timeout is killed with its process group: exit 3, in time" {
+	start_server
+	local t0 t1
+	t0=$(date +%s)
+	run --separate-stderr ntc "sleep 30 & echo \$! >'$BATS_TEST_TMPDIR/child'; sleep 30" --timeout 2
+	t1=$(date +%s)
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "nitro-token: --client-secret-command: the command was still running at --timeout; its process group was killed and nothing was sent" ]
+	[ $((t1 - t0)) -lt 10 ]
+	# the background child of the command died with it
+	sleep 0.2
+	! kill -0 "$(cat "$BATS_TEST_TMPDIR/child")" 2>/dev/null
+	[ "$(request_count)" = 0 ]
+}
+
+@test "two secret sources on one level are a usage error; the higher level wins" {
+	start_server
+	printf '%s\n' "$SECRET" >"$BATS_TEST_TMPDIR/secret"
+	run ntc 'echo x' --client-secret-file "$BATS_TEST_TMPDIR/secret"
+	[ "$status" -eq 2 ]
+	[ "$output" = "nitro-token: --client-secret-file and --client-secret-command both give the client secret; keep one" ]
+	run env NITRO_CLIENT_SECRET=x NITRO_CLIENT_SECRET_COMMAND='echo y' "$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: NITRO_CLIENT_SECRET and NITRO_CLIENT_SECRET_COMMAND both give the client secret; keep one" ]
+	# a flag beats the environment, whatever the kinds
+	run env NITRO_CLIENT_SECRET=wrong "$NT" --base-url "$BASE" --client-id "$ID" --client-secret-command "echo '$SECRET'"
+	[ "$status" -eq 0 ]
+	assert_one_good_request
+}
+
+@test "a config file naming a secret command must be private, like one holding the secret" {
+	start_server
+	mkdir -p "$HOME/.config/nitro-token"
+	printf '[default]\nclient-secret-command = echo %s\n' "$SECRET" >"$HOME/.config/nitro-token/config"
+	chmod 644 "$HOME/.config/nitro-token/config"
+	run nt
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: $HOME/.config/nitro-token/config: holds client-secret but others may read it (mode 0644); run: chmod 600 '$HOME/.config/nitro-token/config'" ]
+	chmod 600 "$HOME/.config/nitro-token/config"
+	run nt
+	[ "$status" -eq 0 ]
+	assert_one_good_request
+}
+
+@test "-v says where the secret came from; --show-config shows the command, never the secret" {
+	start_server
+	run --separate-stderr ntc "echo '$SECRET'" -v
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"nitro-token: client secret: from the command named by --client-secret-command"* ]]
+	[[ "$stderr" == *"nitro-token: client-secret-command echo '$SECRET' (flag)"* ]]
+	run ntc 'pass show nitro/secret' --show-config
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"client-secret-command pass show nitro/secret (flag)"* ]]
+	[ "$(request_count)" = 1 ]
+}
+
+@test "a cache hit does not run the command; the entry is keyed on the command's text" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"tok-{n}","expires_in":3600}}'
+	run ntc "echo run >>'$BATS_TEST_TMPDIR/runs'; echo '$SECRET'"
+	[ "$output" = tok-1 ]
+	run ntc "echo run >>'$BATS_TEST_TMPDIR/runs'; echo '$SECRET'"
+	[ "$output" = tok-1 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/runs")" = 1 ]
+	# the same secret from elsewhere is another entry: command text and secret never meet
+	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$output" = tok-2 ]
+	# a rotated secret behind the same command gets the old token until --refresh
+	run ntc "echo run >>'$BATS_TEST_TMPDIR/runs'; echo rotated"
+	[ "$output" = tok-3 ]
+	run ntc "echo run >>'$BATS_TEST_TMPDIR/runs'; echo '$SECRET'" --refresh
+	[ "$output" = tok-4 ]
+	[ "$(request 4 '.body | fromjson | .clientSecret')" = "$SECRET" ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/runs")" = 3 ]
+}
+
+@test "--forget removes this credential set's token, sends nothing, and exits 0 either way" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"tok-{n}","expires_in":3600}}'
+	run nts
+	[ "$output" = tok-1 ]
+	run nts --forget
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ -z "$(find "$CACHE" -type f ! -name '*.lock')" ]
+	run nts --forget
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	run nts
+	[ "$output" = tok-2 ]
+	# another credential set's entry is left alone
+	run env NITRO_CLIENT_SECRET=other "$NT" --base-url "$BASE" --client-id "$ID" --forget
+	[ "$status" -eq 0 ]
+	run nts
+	[ "$output" = tok-2 ]
+	# with a command, --forget does not run it
+	run ntc "echo run >>'$BATS_TEST_TMPDIR/runs'; echo '$SECRET'"
+	run ntc "echo run >>'$BATS_TEST_TMPDIR/runs'; echo '$SECRET'" --forget
+	[ "$status" -eq 0 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/runs")" = 1 ]
+	run ntc "echo run >>'$BATS_TEST_TMPDIR/runs'; echo '$SECRET'"
+	[ "$output" = tok-4 ]
+	[ "$(request_count)" = 4 ]
+}
+
+@test "--forget needs what a fetch needs: no client ID is exit 3" {
+	run env NITRO_CLIENT_SECRET=x "$NT" --forget
+	[ "$status" -eq 3 ]
+	[[ "$output" == "nitro-token: no client ID: "* ]]
+}
+
+@test "pass, end to end: a throwaway GnuPG key, a password store, and --client-secret-command" {
+	command -v pass >/dev/null && command -v gpg >/dev/null || skip "pass and gpg are not installed"
+	start_server
+	export GNUPGHOME="$HOME/.gnupg" PASSWORD_STORE_DIR="$HOME/.password-store"
+	mkdir -m 700 "$GNUPGHOME"
+	gpg --batch --pinentry-mode loopback --passphrase '' \
+		--quick-gen-key nitro-test@example.invalid future-default default never 2>/dev/null
+	pass init nitro-test@example.invalid >/dev/null
+	printf '%s\n' "$SECRET" | pass insert -e nitro/client-secret >/dev/null
+	run ntc 'pass show nitro/client-secret'
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	assert_one_good_request
+	# a wrong entry: pass fails, and so do we, without a request
+	run --separate-stderr ntc 'pass show nitro/no-such-entry'
+	[ "$status" -eq 3 ]
+	# pass's own complaint reaches the user's stderr; ours follows
+	[ "$stderr" = "Error: nitro/no-such-entry is not in the password store.
+nitro-token: --client-secret-command: the command exited with status 1; nothing was sent" ]
+	[ "$(request_count)" = 1 ]
+}
