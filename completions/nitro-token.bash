@@ -56,7 +56,7 @@ _nitro_token()
 
     case $prev in
     -f | --format)
-        _nitro_token_add token json export fish powershell dotenv header curl
+        _nitro_token_add token json export fish powershell dotenv header curl github azure
         return
         ;;
     --profile)
@@ -77,6 +77,10 @@ _nitro_token()
         _nitro_token_add https://api.gonitro.dev
         return
         ;;
+    --client-secret-command)
+        mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+        return
+        ;;
     --client-id | --client-secret | --connect-timeout | --min-ttl | --retries | --timeout)
         return
         ;;
@@ -84,8 +88,9 @@ _nitro_token()
 
     if [[ $cur == -* ]]; then
         _nitro_token_add --base-url --cacert --cache-dir --capath --client-id \
-            --client-secret --client-secret-file --config --connect-timeout --export \
-            --format --help --json --list-profiles --min-ttl --no-cache --profile --quiet \
+            --client-secret --client-secret-command --client-secret-file --config \
+            --connect-timeout --export --forget --format --help --json --list-profiles \
+            --min-ttl --no-cache --profile --quiet \
             --refresh --retries --show-config --timeout --verbose --version -f -h -q -V -v --
     fi
 }

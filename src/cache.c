@@ -6,8 +6,8 @@
  * written nowhere.  When a command prints the secret, its text stands in
  * for the secret (with another kind, so the two never meet), so that a hit
  * need not run it; a secret rotated behind the same command is then served
- * the old token until it expires or --refresh or --forget.  Entries hold the token, its type, when it was obtained
- * and when it expires.
+ * the old token until it expires or --refresh or --forget.  Entries hold the token, its type, when
+ * it was obtained and when it expires.
  *
  * An exclusive flock() on a per-entry lock file is held from the check to
  * the write, so that parallel cold runs make one request between them.  An

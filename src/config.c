@@ -65,7 +65,9 @@ static const struct {
     [SET_CAPATH] = {"capath", {"NITRO_CAPATH", "SSL_CERT_DIR"}, NULL, F_PATH},
     [SET_CLIENT_ID] = {"client-id", {"NITRO_CLIENT_ID"}, NULL, 0},
     [SET_CLIENT_SECRET] = {"client-secret", {"NITRO_CLIENT_SECRET"}, NULL, F_SECRET},
-    [SET_CLIENT_SECRET_COMMAND] = {"client-secret-command", {"NITRO_CLIENT_SECRET_COMMAND"}, NULL,
+    [SET_CLIENT_SECRET_COMMAND] = {"client-secret-command",
+				   {"NITRO_CLIENT_SECRET_COMMAND"},
+				   NULL,
 				   F_NAMES_SECRET},
     [SET_CLIENT_SECRET_FILE] = {"client-secret-file", {"NITRO_CLIENT_SECRET_FILE"}, NULL, F_PATH},
     [SET_CONNECT_TIMEOUT] = {"connect-timeout", {"NITRO_CONNECT_TIMEOUT"}, "10", 0},
@@ -632,7 +634,8 @@ convert(struct config *cfg)
 	if (output_format_parse(cfg->v[SET_FORMAT].s, &cfg->format) != 0)
 		return bad_format(cfg);
 	if (cfg->format == FMT_GITHUB && (getenv("GITHUB_ENV") == NULL || !*getenv("GITHUB_ENV"))) {
-		msg_err("format github: GITHUB_ENV is not set (GitHub Actions sets it in each step)");
+		msg_err(
+		    "format github: GITHUB_ENV is not set (GitHub Actions sets it in each step)");
 		return CONFIG_EINVALID;
 	}
 	if ((rc = parse_long(cfg, SET_CONNECT_TIMEOUT, 1, 3600, &cfg->connect_timeout)) ||
@@ -825,8 +828,7 @@ command_failed(const char *w, int status)
 		msg_err("%s: the command was killed by signal %d; nothing was sent", w,
 			WTERMSIG(status));
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		msg_err("%s: the command exited with status 127 (not found?); nothing was sent",
-			w);
+		msg_err("%s: the command exited with status 127 (not found?); nothing was sent", w);
 	else
 		msg_err("%s: the command exited with status %d; nothing was sent", w,
 			WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -838,7 +840,8 @@ config_read_secret(struct config *cfg, long long deadline)
 {
 	enum setting src = cfg->secret_source;
 	const struct value *v = &cfg->v[src];
-	const char *what = src == SET_CLIENT_SECRET_COMMAND ? "the output of the command" : "the file";
+	const char *what =
+	    src == SET_CLIENT_SECRET_COMMAND ? "the output of the command" : "the file";
 	char w[PATH_MAX + 64];
 	size_t len;
 	int rc, status = 0;

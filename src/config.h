@@ -53,7 +53,7 @@ struct config {
 	enum format format;
 	long connect_timeout, timeout, retries, min_ttl;
 	int cache;
-	char *secret; /* owned, wiped on release; set by config_read_secret() */
+	char *secret;		    /* owned, wiped on release; set by config_read_secret() */
 	enum setting secret_source; /* which setting gives the secret, once loaded */
 };
 

@@ -20,8 +20,8 @@
 #include "secret.h"
 
 const char *const output_format_names[] = {
-    "token", "json", "export", "fish", "powershell", "dotenv", "header", "curl", "github", "azure",
-    NULL,
+    "token",  "json", "export", "fish",	 "powershell", "dotenv",
+    "header", "curl", "github", "azure", NULL,
 };
 
 #define ENV_TOKEN   "NITRO_ACCESS_TOKEN"
@@ -245,8 +245,8 @@ output_render(enum format fmt, const struct token *tok, struct buf *out)
 				     tok->token_type)) != BUF_OK)
 			return rc;
 		if (tok->expires_at > 0)
-			return buf_printf(out, "##vso[task.setvariable variable=%s]%s\n", ENV_EXPIRES,
-					  expires);
+			return buf_printf(out, "##vso[task.setvariable variable=%s]%s\n",
+					  ENV_EXPIRES, expires);
 		return BUF_OK;
 	}
 	return BUF_ECAP;

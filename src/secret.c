@@ -171,7 +171,6 @@ set_foreground(pid_t pgid)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
-
 /*
  * For a signal handler on its way out (async-signal-safe): the terminal gets
  * its echo and its foreground group back, and a running secret command's

@@ -39,9 +39,12 @@ help_options() {
 	done
 }
 
-@test "the format names agree between --help, the man page and the completions" {
-	local fmt
-	for fmt in token json export fish powershell dotenv header curl; do
+@test "the format names agree between the program's table, --help, the man page and the completions" {
+	local fmt names
+	# the program's own list, from its one table of formats
+	names=$("$NT" -f no-such-format 2>&1 | sed -n 's/.*unknown format; use //p' | tr -d ',' | sed 's/ or / /')
+	[ "$(wc -w <<<"$names")" -ge 10 ]
+	for fmt in $names; do
 		"$NT" --help | grep -q -- "$fmt"
 		grep -q "It Cm $fmt" "$ROOT/nitro-token.1"
 		grep -q "$fmt" "$ROOT/completions/nitro-token.bash"
@@ -85,7 +88,7 @@ complete_bash() {
 
 @test "bash completion: options" {
 	run complete_bash nitro-token --cl
-	[ "$output" = "$(printf '%s\n' --client-id --client-secret --client-secret-file)" ]
+	[ "$output" = "$(printf '%s\n' --client-id --client-secret --client-secret-command --client-secret-file)" ]
 	run complete_bash nitro-token --
 	[[ "$output" == *--show-config* ]]
 	[ "$(complete_bash nitro-token -- | grep -c .)" = "$(($(help_options | wc -l) + 1))" ]
@@ -93,7 +96,7 @@ complete_bash() {
 
 @test "bash completion: format names after --format and -f" {
 	run complete_bash nitro-token --format ''
-	[ "$output" = "$(printf '%s\n' curl dotenv export fish header json powershell token)" ]
+	[ "$output" = "$(printf '%s\n' azure curl dotenv export fish github header json powershell token)" ]
 	run complete_bash nitro-token -f j
 	[ "$output" = json ]
 }
@@ -165,7 +168,7 @@ complete_bash() {
 	output=$(grep -v touch <<<"$output")
 	[ "$(cut -f1 <<<"$output" | sort | tr '\n' ' ')" = "ci default " ]
 	run fish -c "source '$ROOT/completions/nitro-token.fish'; complete -C 'nitro-token --format '"
-	[ "$(cut -f1 <<<"$output" | sort | tr '\n' ' ')" = "curl dotenv export fish header json powershell token " ]
+	[ "$(cut -f1 <<<"$output" | sort | tr '\n' ' ')" = "azure curl dotenv export fish github header json powershell token " ]
 	[ "$(cut -f2 <<<"$output" | sort -u)" = "Output format" ]
 }
 

@@ -288,3 +288,48 @@ NITRO_TOKEN_TYPE=Bearer" ]
 	[ "$output" = "nitro-token: write error on standard output: Broken pipe
 rc=1" ]
 }
+
+@test "github: the mask line alone on stdout, the variables appended to \$GITHUB_ENV" {
+	fresh_token
+	printf 'EARLIER=kept\n' >"$BATS_TEST_TMPDIR/github_env"
+	run --separate-stderr env GITHUB_ENV="$BATS_TEST_TMPDIR/github_env" NITRO_CLIENT_SECRET="$SECRET" \
+		"$NT" --base-url "$BASE" --client-id "$ID" -f github
+	[ "$status" -eq 0 ]
+	[ "$output" = "::add-mask::$TOKEN" ]
+	[ "$stderr" = "" ]
+	run cat "$BATS_TEST_TMPDIR/github_env"
+	[ "${#lines[@]}" -eq 4 ]
+	[ "${lines[0]}" = "EARLIER=kept" ]
+	[ "${lines[1]}" = "NITRO_ACCESS_TOKEN=$TOKEN" ]
+	[ "${lines[2]}" = "NITRO_TOKEN_TYPE=Bearer" ]
+	[[ "${lines[3]}" =~ ^NITRO_TOKEN_EXPIRES_AT=[0-9]+$ ]]
+}
+
+@test "github: no expiry line when the lifetime is unknown; no GITHUB_ENV is exit 3 before any request" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"t1"}}'
+	run env GITHUB_ENV="$BATS_TEST_TMPDIR/github_env" NITRO_CLIENT_SECRET="$SECRET" \
+		"$NT" --base-url "$BASE" --client-id "$ID" -f github
+	[ "$output" = "::add-mask::t1" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/github_env")" = "NITRO_ACCESS_TOKEN=t1
+NITRO_TOKEN_TYPE=Bearer" ]
+	run --separate-stderr env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" -f github
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "nitro-token: format github: GITHUB_ENV is not set (GitHub Actions sets it in each step)" ]
+	[ "$(request_count)" = 1 ]
+	run env GITHUB_ENV="$BATS_TEST_TMPDIR/no-such-dir/env" NITRO_CLIENT_SECRET="$SECRET" \
+		"$NT" --base-url "$BASE" --client-id "$ID" -f github
+	[ "$status" -eq 1 ]
+	[ "${lines[1]}" = "nitro-token: cannot append to '$BATS_TEST_TMPDIR/no-such-dir/env' (GITHUB_ENV): No such file or directory" ]
+}
+
+@test "azure: task.setvariable lines, the token marked secret" {
+	fresh_token
+	run nts -f azure
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[0]}" = "##vso[task.setvariable variable=NITRO_ACCESS_TOKEN;issecret=true]$TOKEN" ]
+	[ "${lines[1]}" = "##vso[task.setvariable variable=NITRO_TOKEN_TYPE]Bearer" ]
+	[[ "${lines[2]}" =~ ^\#\#vso\[task.setvariable\ variable=NITRO_TOKEN_EXPIRES_AT\][0-9]+$ ]]
+}
