@@ -203,7 +203,126 @@ age_entry() {
 	age_entry 1000 4600
 	run --separate-stderr nts -v
 	[ "$output" = tok-2 ]
-	[[ "$stderr" == *"cache: miss (entry obtained in the future: the clock went back)"* ]]
+	[[ "$stderr" == *"nitro-token: cache: miss (entry obtained in the future: the clock went back)"* ]]
+	[[ "$stderr" != *damaged* ]]
+	# a notice for -v only
+	age_entry 1000 4600
+	run --separate-stderr nts
+	[ "$output" = tok-3 ]
+	[ "$stderr" = "" ]
+}
+
+@test "a fresh entry holding a token that fails the token rules is a miss, said so, and healed" {
+	unique_tokens
+	nts >/dev/null
+	local f now
+	f=$(entry)
+	now=$(date +%s)
+	printf '{"version":1,"access_token":"x y","token_type":"Bearer","obtained_at":%d,"expires_at":%d}' \
+		"$now" $((now + 3000)) >"$f"
+	run --separate-stderr nts -v
+	[ "$output" = tok-2 ]
+	[[ "$stderr" == *"nitro-token: cache: miss (entry is damaged; it will be replaced)"* ]]
+	printf '{"version":1,"access_token":"ok","token_type":"Bearer$(x)","obtained_at":%d,"expires_at":%d}' \
+		"$now" $((now + 3000)) >"$f"
+	run nts
+	[ "$output" = tok-3 ]
+	run nts
+	[ "$output" = tok-3 ]
+}
+
+@test "no entry at all: -v says a plain miss, not a damaged entry" {
+	unique_tokens
+	run --separate-stderr nts -v
+	[ "$output" = tok-1 ]
+	[[ "$stderr" == *"nitro-token: cache: miss (no entry)"* ]]
+	[[ "$stderr" != *damaged* ]]
+}
+
+@test "an entry exactly 86400 s old is a miss; 86399 s old is a hit" {
+	unique_tokens 864000
+	nts >/dev/null
+	# 86399 s old at the time of writing: still a hit in the same second
+	age_entry -86398 600000
+	run nts
+	[ "$output" = tok-1 ]
+	age_entry -86400 600000
+	run --separate-stderr nts -v
+	[ "$output" = tok-2 ]
+	[[ "$stderr" == *"cache: miss (entry is older than 86400 s)"* ]]
+}
+
+@test "a cache write that fails warns and leaves no entry, not a 0-byte one" {
+	unique_tokens
+	# (stderr into the pipe too: the limit would stop a write to a file)
+	run bash -c 'trap "" XFSZ; ulimit -f 0; NITRO_CLIENT_SECRET="$1" exec "$2" --base-url "$3" --client-id "$4" 2>&1' \
+		sh "$SECRET" "$NT" "$BASE" "$ID"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "nitro-token: warning: cache entry '"*"': cannot write: File too large" ]]
+	[ "${lines[1]}" = tok-1 ]
+	[ -z "$(find "$CACHE" -type f ! -name '*.lock')" ]
+	run nts
+	[ "$output" = tok-2 ]
+}
+
+# blocked_writer: a run whose stdout is a pipe already full, so that its one
+# write blocks; sets BLOCKED_PID, and the pipe is drained by drain_blocked
+blocked_writer() {
+	mkfifo "$BATS_TEST_TMPDIR/pipe"
+	# keep the read end open but unread; fill the pipe first
+	exec 7<>"$BATS_TEST_TMPDIR/pipe"
+	head -c 1048576 /dev/zero >&7 &
+	local filler=$!
+	sleep 0.3
+	kill "$filler" 2>/dev/null || true
+	NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" >&7 2>"$BATS_TEST_TMPDIR/err" &
+	BLOCKED_PID=$!
+	local i
+	for i in $(seq 100); do
+		[ "$(request_count)" -ge 1 ] && break
+		sleep 0.05
+	done
+	sleep 0.3
+}
+
+drain_blocked() {
+	exec 7<&-
+}
+
+@test "no lock is held while stdout blocks: a second run is served from the cache at once" {
+	unique_tokens
+	blocked_writer
+	kill -0 "$BLOCKED_PID"
+	local t0 t1
+	t0=$(date +%s%N)
+	run --separate-stderr nts --timeout 10
+	t1=$(date +%s%N)
+	[ "$status" -eq 0 ]
+	[ "$output" = tok-1 ]
+	[ "$stderr" = "" ]
+	# far less than the half of --timeout a held lock would cost
+	[ $(((t1 - t0) / 1000000)) -lt 3000 ]
+	kill -0 "$BLOCKED_PID"
+	kill -KILL "$BLOCKED_PID"
+	drain_blocked
+	[ "$(request_count)" = 1 ]
+}
+
+@test "SIGTERM during a blocked write: the output still arrives whole, then exit 143" {
+	unique_tokens
+	blocked_writer
+	kill -TERM "$BLOCKED_PID"
+	sleep 0.3
+	kill -0 "$BLOCKED_PID"
+	# drain: everything after the filler is the token line, whole
+	timeout 10 cat "$BATS_TEST_TMPDIR/pipe" <&7 >"$BATS_TEST_TMPDIR/drained" &
+	local reader=$!
+	local rc=0
+	wait "$BLOCKED_PID" || rc=$?
+	exec 7<&-
+	wait "$reader" || true
+	[ "$rc" -eq 143 ]
+	[ "$(tr -d '\0' <"$BATS_TEST_TMPDIR/drained")" = tok-1 ]
 }
 
 @test "the directory is created 0700 and entries are 0600" {

@@ -126,3 +126,40 @@ load helper
 	[ "$status" -eq 2 ]
 	[ "${lines[0]}" = "nitro-token: unknown or ambiguous option '--\\x1b[31m'" ]
 }
+
+@test "-v on a cold cache: the whole trace, line by line" {
+	start_server
+	unset NITRO_CACHE
+	run --separate-stderr env NITRO_CLIENT_SECRET="$SECRET" "$NT" -v --base-url "$BASE" --client-id "$ID"
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	local got
+	got=$(sed -e 's/[0-9a-f]\{64\}/HASH/' -e 's/after [0-9]* ms/after N ms/' \
+		-e 's/CA certificates: .*/CA certificates: .../' <<<"$stderr")
+	[ "$got" = "nitro-token: config               $HOME/.config/nitro-token/config (default, not found)
+nitro-token: profile              default (default)
+nitro-token: base-url             $BASE (flag)
+nitro-token: cacert               (unset)
+nitro-token: cache                yes (default)
+nitro-token: cache-dir            $HOME/.cache/nitro-token (default)
+nitro-token: capath               (unset)
+nitro-token: client-id            $ID (flag)
+nitro-token: client-secret        (set) (env NITRO_CLIENT_SECRET)
+nitro-token: client-secret-command (unset)
+nitro-token: client-secret-file   (unset)
+nitro-token: connect-timeout      10 (default)
+nitro-token: format               token (default)
+nitro-token: min-ttl              300 (default)
+nitro-token: retries              2 (default)
+nitro-token: timeout              30 (default)
+nitro-token: client secret: from NITRO_CLIENT_SECRET
+nitro-token: cache: entry $HOME/.cache/nitro-token/HASH
+nitro-token: cache: miss (no entry)
+nitro-token: requesting a token from $BASE/oauth/token
+nitro-token: plain http to this machine: no proxy is used
+nitro-token: CA certificates: ...
+nitro-token: attempt 1: POST $BASE/oauth/token
+nitro-token: attempt 1: answered after N ms
+nitro-token: HTTP 200 after 1 attempt
+nitro-token: cache: stored the token" ]
+}
