@@ -395,9 +395,16 @@ on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *user)
 		if (len > 0 && line[len - 1] == '\r')
 			len--;
 		if (type == CURLINFO_TEXT && len > sizeof(proxy_line) - 1 &&
-		    memcmp(line, proxy_line, sizeof(proxy_line) - 1) == 0 && msg_level < 2)
-			msg_debug(1, "using a proxy: %.*s", (int)(len - (sizeof(proxy_line) - 1)),
-				  line + sizeof(proxy_line) - 1);
+		    memcmp(line, proxy_line, sizeof(proxy_line) - 1) == 0 && msg_level < 2) {
+			const char *var = line + sizeof(proxy_line) - 1;
+			int n = (int)(len - (sizeof(proxy_line) - 1));
+
+			/* libcurl says the same of no_proxy, which names no proxy */
+			msg_debug(1, "%s: %.*s",
+				  strncasecmp(var, "no_proxy", 8) == 0 ? "hosts without a proxy"
+									: "using a proxy",
+				  n, var);
+		}
 		redacted = 0;
 		for (i = 0; secret_headers[i] != NULL; i++) {
 			if (header_is(line, len, secret_headers[i])) {
