@@ -553,7 +553,7 @@ attempt(CURL *h, struct attempt *a, const struct http_options *opt, long long le
 	msg_debug(1, "attempt %d: %s after %lld ms", res->attempts,
 		  rc == CURLE_OK ? "answered" : lc.easy_strerror(rc), clock_ms() - started);
 
-	if (a->cut == CUT_NOMEM)
+	if (a->cut == CUT_NOMEM || rc == CURLE_OUT_OF_MEMORY)
 		return HTTP_ENOMEM;
 	if (a->cut == CUT_TOO_BIG) {
 		snprintf(why, whysz, "response body is larger than %d KiB", HTTP_BODY_MAX / 1024);

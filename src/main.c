@@ -97,8 +97,13 @@ report_status(const struct http_response *res)
 {
 	struct oauth_error e;
 	long st = res->status;
+	int rc = token_parse_error(res->body.data, res->body.len, &e);
 
-	if (token_parse_error(res->body.data, res->body.len, &e) == TOKEN_OK) {
+	if (rc == TOKEN_ENOMEM) {
+		msg_err("out of memory");
+		return EXIT_INTERNAL;
+	}
+	if (rc == TOKEN_OK) {
 		msg_err("%ld %s%s%s%s%s", st, e.error, e.description[0] ? ": " : "", e.description,
 			e.uri[0] ? " see " : "", e.uri);
 	} else if (st >= 300 && st < 400) {
@@ -339,8 +344,11 @@ main(int argc, char **argv)
 		rc = run_command(cli.command, &tok);
 		goto done;
 	}
-	if (output_render(cfg.format, &tok, &out) != BUF_OK) {
-		msg_err("cannot format the token as %s", output_format_names[cfg.format]);
+	if ((rc = output_render(cfg.format, &tok, &out)) != BUF_OK) {
+		if (rc == BUF_ENOMEM)
+			msg_err("out of memory");
+		else
+			msg_err("cannot format the token as %s", output_format_names[cfg.format]);
 		rc = EXIT_INTERNAL;
 		goto done;
 	}

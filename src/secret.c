@@ -81,13 +81,18 @@ secret_free(char *s)
  */
 #define HDR 16
 
+/* jansson says NULL for bad input and for no memory alike; this tells which */
+static unsigned long json_alloc_failures;
+
 static void *
 wiping_malloc(size_t n)
 {
 	unsigned char *p;
 
-	if (n > SIZE_MAX - HDR || (p = malloc(n + HDR)) == NULL)
+	if (n > SIZE_MAX - HDR || (p = malloc(n + HDR)) == NULL) {
+		json_alloc_failures++;
 		return NULL;
+	}
 	memcpy(p, &n, sizeof(n));
 	return p + HDR;
 }
@@ -104,6 +109,12 @@ wiping_free(void *ptr)
 	memcpy(&n, p, sizeof(n));
 	compat_wipe(p, n + HDR);
 	free(p);
+}
+
+unsigned long
+secret_json_alloc_failures(void)
+{
+	return json_alloc_failures;
 }
 
 void

@@ -30,6 +30,7 @@
 int
 token_request_body(const char *client_id, const char *secret, struct buf *out)
 {
+	unsigned long failures = secret_json_alloc_failures();
 	json_t *o, *id, *sec;
 	char *s;
 	int rc;
@@ -39,7 +40,8 @@ token_request_body(const char *client_id, const char *secret, struct buf *out)
 	if (id == NULL || sec == NULL) {
 		json_decref(id);
 		json_decref(sec);
-		return TOKEN_EINVALID; /* not UTF-8 */
+		/* jansson's NULL means no memory or not UTF-8 */
+		return secret_json_alloc_failures() != failures ? TOKEN_ENOMEM : TOKEN_EINVALID;
 	}
 	/* "o" steals both references */
 	if ((o = json_pack("{s:o, s:o}", "clientID", id, "clientSecret", sec)) == NULL)
@@ -98,20 +100,21 @@ token_check(const char *access_token, const char *token_type, char *why, size_t 
  * jansson's error position is the offset just past the number.
  */
 static json_t *
-load_json(const char *body, size_t len, size_t flags)
+load_json(const char *body, size_t len, size_t flags, int *nomem)
 {
+	unsigned long failures = secret_json_alloc_failures();
 	struct buf copy = BUF_INIT(len);
 	json_error_t jerr;
 	json_t *root;
 	size_t start, end;
-	int tries;
+	int tries, rc = BUF_OK;
 
 	root = json_loadb(body, len, flags, &jerr);
 	for (tries = 0; root == NULL && tries < 64; tries++) {
 		if (json_error_code(&jerr) != json_error_numeric_overflow || jerr.position < 1 ||
 		    (size_t)jerr.position > len)
 			break;
-		if (copy.data == NULL && buf_append(&copy, body, len) != BUF_OK)
+		if (copy.data == NULL && (rc = buf_append(&copy, body, len)) != BUF_OK)
 			break;
 		end = (size_t)jerr.position;
 		for (start = end; start > 0 && strchr("0123456789+-.eE", copy.data[start - 1]) &&
@@ -124,6 +127,8 @@ load_json(const char *body, size_t len, size_t flags)
 		copy.data[start] = '0';
 		root = json_loadb(copy.data, len, flags, &jerr);
 	}
+	/* jansson does not always say that it ran out of memory; its allocator does */
+	*nomem = root == NULL && (rc == BUF_ENOMEM || secret_json_alloc_failures() != failures);
 	buf_release(&copy);
 	return root;
 }
@@ -198,14 +203,14 @@ token_parse(const char *body, size_t len, long long sent_at, struct token *tok, 
 	json_t *root, *at, *tt, *ei;
 	const char *type = "Bearer";
 	long long exp, now = (long long)time(NULL);
-	int rc = TOKEN_EINVALID;
+	int rc = TOKEN_EINVALID, nomem;
 
 	memset(tok, 0, sizeof(*tok));
 	/* without JSON_ALLOW_NUL, jansson refuses "\u0000" inside strings */
-	root = load_json(body, len, JSON_REJECT_DUPLICATES);
+	root = load_json(body, len, JSON_REJECT_DUPLICATES, &nomem);
 	if (root == NULL) {
 		snprintf(why, whysz, "response is not JSON");
-		return TOKEN_EINVALID;
+		return nomem ? TOKEN_ENOMEM : TOKEN_EINVALID;
 	}
 	if (!json_is_object(root)) {
 		snprintf(why, whysz, "response is not a JSON object");
@@ -276,11 +281,11 @@ int
 token_parse_error(const char *body, size_t len, struct oauth_error *e)
 {
 	json_t *root;
-	int rc = TOKEN_EINVALID;
+	int rc = TOKEN_EINVALID, nomem;
 
 	memset(e, 0, sizeof(*e));
-	if ((root = load_json(body, len, JSON_ALLOW_NUL)) == NULL)
-		return TOKEN_EINVALID;
+	if ((root = load_json(body, len, JSON_ALLOW_NUL, &nomem)) == NULL)
+		return nomem ? TOKEN_ENOMEM : TOKEN_EINVALID;
 	if (json_is_object(root) && json_is_string(json_object_get(root, "error"))) {
 		copy_field(root, "error", e->error, sizeof(e->error));
 		copy_field(root, "error_description", e->description, sizeof(e->description));

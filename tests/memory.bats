@@ -1,0 +1,131 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# Memory that held a secret, and memory that ran out: the wipe checker
+# (tests/preload/wipecheck.c) on every path a secret takes, and a walk of
+# allocation failures (tests/preload/failalloc.c) over whole runs.
+
+load helper
+
+setup() {
+	common_setup
+	unset NITRO_CACHE
+	CACHE="$HOME/.cache/nitro-token"
+	# both interpose malloc and free: the plain dynamic build only
+	[ -z "${NITRO_STATIC:-}" ] || skip "LD_PRELOAD does not reach a static binary"
+	if ldd "$NT" 2>/dev/null | grep -q asan; then
+		skip "AddressSanitizer owns malloc and free"
+	fi
+	[ "$(basename "$NT")" != valgrind.sh ] || skip "valgrind owns malloc and free"
+	WIPE="$ROOT/tests/preload/wipecheck.so"
+	FAIL="$ROOT/tests/preload/failalloc.so"
+	[ -e "$WIPE" ] && [ -e "$FAIL" ] || skip "make check builds the preload libraries"
+}
+
+# wiped ARG...: a run under the wipe checker; it must succeed and say nothing of it
+wiped() {
+	run --separate-stderr env LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET="$SECRET" "$@"
+	[ "$status" -eq 0 ] || { echo "status $status: $stderr"; return 1; }
+	[[ "$stderr" != *wipe-check* ]]
+}
+
+@test "the wipe checker itself: a secret freed unwiped aborts the run" {
+	run env LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET=abc123 \
+		python3 -c 'import ctypes; libc = ctypes.CDLL(None); p = libc.strdup(b"xx abc123 yy"); libc.free(ctypes.c_void_p(p))'
+	[ "$status" -eq 134 ]
+	[[ "$output" == *"wipe-check: a freed block still holds the secret"* ]]
+}
+
+@test "no freed block holds the secret: from a flag, the environment, a file, stdin, a command" {
+	start_server
+	printf '%s\n' "$SECRET" >"$BATS_TEST_TMPDIR/secret"
+	wiped "$NT" -q --no-cache --base-url "$BASE" --client-id "$ID" --client-secret "$SECRET"
+	wiped env NITRO_CLIENT_SECRET="$SECRET" "$NT" --no-cache --base-url "$BASE" --client-id "$ID"
+	wiped "$NT" --no-cache --base-url "$BASE" --client-id "$ID" --client-secret-file "$BATS_TEST_TMPDIR/secret"
+	run --separate-stderr env LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET="$SECRET" \
+		"$NT" --no-cache --base-url "$BASE" --client-id "$ID" --client-secret-file - <"$BATS_TEST_TMPDIR/secret"
+	[ "$status" -eq 0 ]
+	wiped "$NT" --no-cache --base-url "$BASE" --client-id "$ID" \
+		--client-secret-command "env -u LD_PRELOAD cat '$BATS_TEST_TMPDIR/secret'"
+	[ "$(request_count)" = 5 ]
+	[ "$(request 5 '.body | fromjson | .clientSecret')" = "$SECRET" ]
+}
+
+@test "no freed block holds the secret: from the config file, on a miss and on a hit" {
+	start_server
+	mkdir -p "$HOME/.config/nitro-token"
+	printf '[default]\nclient-id = %s\nclient-secret = %s\nbase-url = %s\n' "$ID" "$SECRET" "$BASE" \
+		>"$HOME/.config/nitro-token/config"
+	chmod 600 "$HOME/.config/nitro-token/config"
+	wiped "$NT"
+	wiped "$NT"
+	[ "$output" = test-token-1 ]
+	[ "$(request_count)" = 1 ]
+}
+
+@test "no freed block holds the secret: every format, and exec mode" {
+	start_server
+	local f
+	for f in token json export fish powershell dotenv header curl azure; do
+		wiped env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" -f "$f" --refresh
+	done
+	wiped env GITHUB_ENV="$BATS_TEST_TMPDIR/genv" NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" -f github
+	wiped env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" -- true
+}
+
+# oom_walk EXPECTED ARG...: fail the 1st, 2nd, 3rd ... allocation of a run
+# until the run makes no more; every failed run must exit 1 saying "out of
+# memory", print nothing, and leave the cache whole; a run may also recover
+# and print EXPECTED
+oom_walk() {
+	local expected=$1 n last
+	shift
+	for ((n = 1; n < 2000; n++)); do
+		rm -f "$BATS_TEST_TMPDIR/reached"
+		run --separate-stderr env LD_PRELOAD="$FAIL" FAIL_ALLOC_AT=$n \
+			FAIL_ALLOC_REACHED="$BATS_TEST_TMPDIR/reached" NITRO_CLIENT_SECRET="$SECRET" "$@"
+		[ -e "$BATS_TEST_TMPDIR/reached" ] || break
+		if [ "$status" -eq 0 ]; then
+			[ "$output" = "$expected" ] || { echo "allocation $n: output '$output'"; return 1; }
+		else
+			last=${stderr##*$'\n'}
+			[ "$status" -eq 1 ] && [ "$last" = "nitro-token: out of memory" ] && [ -z "$output" ] ||
+				{ echo "allocation $n: status $status, stdout '$output', stderr '$stderr'"; return 1; }
+		fi
+		[ -z "$(find "$CACHE" -name '*.tmp' 2>/dev/null)" ] || { echo "allocation $n: a .tmp was left"; return 1; }
+		local e
+		for e in $(find "$CACHE" -type f ! -name '*.lock' 2>/dev/null); do
+			jq -e .access_token "$e" >/dev/null || { echo "allocation $n: a broken entry"; return 1; }
+		done
+	done
+	echo "# $n allocations walked" >&3
+	[ "$n" -gt 5 ]
+}
+
+@test "out of memory at every allocation of a cold fetch: exit 1 and nothing else" {
+	start_server
+	oom_walk test-token-1 "$NT" --base-url "$BASE" --client-id "$ID" --refresh
+}
+
+@test "out of memory at every allocation of a cache hit" {
+	start_server
+	nts >/dev/null
+	oom_walk test-token-1 "$NT" --base-url "$BASE" --client-id "$ID"
+}
+
+@test "out of memory at every allocation, in every format" {
+	start_server
+	# no lifetime, so that every run's output is the same
+	respond '{"status":200,"body":{"access_token":"t1"}}'
+	local f
+	for f in json export fish powershell dotenv header curl azure; do
+		oom_walk "$(nts --no-cache -f "$f")" "$NT" --base-url "$BASE" --client-id "$ID" --no-cache -f "$f"
+	done
+}
+
+@test "out of memory at every allocation of exec mode and of a secret command" {
+	start_server
+	oom_walk "ran" "$NT" --base-url "$BASE" --client-id "$ID" --no-cache -- sh -c 'echo ran'
+	# (a flag beats the NITRO_CLIENT_SECRET that oom_walk sets)
+	oom_walk test-token-1 "$NT" --base-url "$BASE" --client-id "$ID" --no-cache \
+		--client-secret-command "echo '$SECRET'"
+}
