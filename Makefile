@@ -87,6 +87,8 @@ tests/preload/%.so: tests/preload/%.c
 TEST_PROGS = tests/quote tests/stubs/libcurl.so.4 tests/preload/wipecheck.so \
              tests/preload/failalloc.so
 
+test-progs: nitro-token.1 $(TEST_PROGS)
+
 check: nitro-token nitro-token.1 $(TEST_PROGS)
 	$(BATS) $(BATS_FLAGS) tests
 
@@ -135,6 +137,10 @@ nitro-token-static: $(SRCS) src/*.h Makefile $(STATIC_BUILD)/static-pie.specs $(
 # Debian 11, 12 and 13, each a fresh debootstrap tree (needs root)
 matrix:
 	tests/matrix.sh
+
+# mutation testing (tests/mutate.py): MUTATE_N mutants, seed MUTATE_SEED
+mutate: nitro-token test-progs
+	python3 tests/mutate.py
 
 # the whole suite against the static binary
 check-static: static $(TEST_PROGS)
@@ -298,4 +304,4 @@ uninstall:
 		$(DESTDIR)$(BASHCOMPDIR)/nitro-token $(DESTDIR)$(ZSHCOMPDIR)/_nitro-token \
 		$(DESTDIR)$(FISHCOMPDIR)/nitro-token.fish
 
-.PHONY: all analyze bench check deb deb-check dist distcheck check-fallbacks check-static matrix static sanitize valgrind fuzz demo clean deps lint install uninstall
+.PHONY: all analyze bench check mutate test-progs deb deb-check dist distcheck check-fallbacks check-static matrix static sanitize valgrind fuzz demo clean deps lint install uninstall

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""make mutate: measure the suite by the bugs it catches.
+
+Generates single-point mutants of src/*.c (a comparison flipped, a `!`
+dropped, `&&` and `||` swapped, a status constant swapped, a wiping or
+cleanup call deleted, a bound moved by one, a return value flipped), skipping
+comments, string literals and preprocessor lines.  A seeded sample of them
+(MUTATE_N, MUTATE_SEED) is run one at a time: the file is changed, nitro-token
+rebuilt, the bats files most related to the file run, then the whole suite
+for a mutant they did not kill; the file is always restored.  Prints the
+score over the non-equivalent mutants and every survivor as FILE:LINE,
+original, mutant.  Mutants listed in tests/mutate-equivalent.txt change
+nothing observable and are not run.
+"""
+import os
+import random
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SRC = os.path.join(ROOT, "src")
+
+# the bats files that exercise each source file most directly
+RELATED = {
+    "buf.c": ["fetch.bats", "memory.bats"],
+    "cache.c": ["cache.bats"],
+    "cli.c": ["cli.bats", "docs.bats"],
+    "compat.c": ["memory.bats", "config.bats"],
+    "config.c": ["config.bats", "secrets.bats"],
+    "http.c": ["network.bats", "fetch.bats"],
+    "main.c": ["fetch.bats", "cli.bats", "output.bats"],
+    "msg.c": ["network.bats", "cli.bats"],
+    "output.c": ["output.bats"],
+    "secret.c": ["config.bats", "secrets.bats", "memory.bats"],
+    "token.c": ["fetch.bats"],
+}
+
+STATUS_SWAPS = [
+    ("EXIT_USAGE", "EXIT_CONFIG"), ("EXIT_CONFIG", "EXIT_USAGE"),
+    ("EXIT_NETWORK", "EXIT_INVALID"), ("EXIT_REJECTED", "EXIT_UNAUTHORIZED"),
+    ("EXIT_UNAUTHORIZED", "EXIT_REJECTED"), ("EXIT_SERVER", "EXIT_REJECTED"),
+    ("EXIT_INVALID", "EXIT_SERVER"), ("EXIT_INTERNAL", "EXIT_CONFIG"),
+    ("CONFIG_EUSAGE", "CONFIG_EINVALID"), ("CONFIG_EINVALID", "CONFIG_EUSAGE"),
+    ("CONFIG_ENOMEM", "CONFIG_EUSAGE"), ("CLI_ENOMEM", "CLI_OK"),
+    ("TOKEN_ENOMEM", "TOKEN_EINVALID"), ("TOKEN_EINVALID", "TOKEN_OK"),
+    ("HTTP_ENET", "HTTP_ETOOBIG"), ("HTTP_REJECTED", "HTTP_SERVER"),
+    ("HTTP_UNAUTHORIZED", "HTTP_REJECTED"), ("SECRET_ETOOBIG", "SECRET_EEMPTY"),
+    ("CACHE_OK", "CACHE_MISS"), ("BUF_ECAP", "BUF_ENOMEM"),
+]
+DELETABLE = ("secret_wipe", "secret_free", "buf_release", "cache_release", "close",
+             "fsync", "unlinkat", "json_decref", "token_release", "secret_restore_tty",
+             "secret_unharden", "sigprocmask", "fclose")
+OPS = [
+    (r"==", "!="), (r"!=", "=="), (r"(?<![<-])<=", "<"), (r"(?<![<-])<(?![<=])", "<="),
+    (r"(?<![>-])>=", ">"), (r"(?<![>-])>(?![>=])", ">="), (r"&&", "||"), (r"\|\|", "&&"),
+    (r"!(?=[A-Za-z_(])", ""), (r"return 0;", "return 1;"), (r"return 1;", "return 0;"),
+]
+
+
+def code_part(line):
+    """The line with string and char literals blanked, and None for lines to skip."""
+    s = line.strip()
+    if not s or s.startswith("#") or s.startswith("/*") or s.startswith("*") or s.startswith("//"):
+        return None
+    out = re.sub(r'"(\\.|[^"\\])*"', lambda m: " " * len(m.group(0)), line)
+    out = re.sub(r"'(\\.|[^'\\])'", lambda m: " " * len(m.group(0)), out)
+    cut = out.find("/*")
+    return out if cut < 0 else out[:cut]
+
+
+def mutants():
+    for name in sorted(os.listdir(SRC)):
+        if not name.endswith(".c"):
+            continue
+        lines = open(os.path.join(SRC, name)).read().split("\n")
+        in_comment = False
+        for i, line in enumerate(lines):
+            s = line.strip()
+            if in_comment:
+                in_comment = "*/" not in s
+                continue
+            if s.startswith("/*") and "*/" not in s:
+                in_comment = True
+                continue
+            code = code_part(line)
+            if code is None:
+                continue
+            for pat, rep in OPS:
+                for m in re.finditer(pat, code):
+                    new = line[:m.start()] + rep + line[m.end():]
+                    yield name, i, line, new
+            for a, b in STATUS_SWAPS:
+                for m in re.finditer(r"\b%s\b" % a, code):
+                    yield name, i, line, line[:m.start()] + b + line[m.end():]
+            m = re.match(r"^(\s*)(%s)\(.*\);\s*$" % "|".join(DELETABLE), line)
+            if m:
+                yield name, i, line, m.group(1) + ";"
+            for m in re.finditer(r"(?<![\w.])(\d+)(?![\w.])", code):
+                if re.search(r"[<>=]=?\s*$", code[:m.start()]) or re.match(r"\s*[<>]", code[m.end():]):
+                    yield name, i, line, line[:m.start()] + str(int(m.group(1)) + 1) + line[m.end():]
+
+
+def equivalents():
+    path = os.path.join(ROOT, "tests", "mutate-equivalent.txt")
+    eq = set()
+    for raw in open(path):
+        raw = raw.rstrip("\n")
+        if raw and not raw.startswith("#"):
+            f, orig, new = raw.split(" | ")
+            eq.add((f, orig.strip(), new.strip()))
+    return eq
+
+
+def run(cmd, timeout):
+    try:
+        return subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              timeout=timeout).returncode
+    except subprocess.TimeoutExpired:
+        return -1  # a hang is a failure the suite noticed
+
+
+def main():
+    n = int(os.environ.get("MUTATE_N", "60"))
+    seed = int(os.environ.get("MUTATE_SEED", "1"))
+    bats = os.environ.get("BATS", "bats")
+    eq = equivalents()
+    every = [m for m in mutants() if (m[0], m[2].strip(), m[3].strip()) not in eq]
+    sample = random.Random(seed).sample(every, min(n, len(every)))
+    print("mutate: %d mutants in src/*.c (%d known equivalent), sample of %d, seed %d"
+          % (len(every), len(eq), len(sample), seed), flush=True)
+    if run(["make", "-s", "nitro-token", "test-progs"], 600) != 0:
+        sys.exit("mutate: the unmutated tree does not build")
+    killed, survivors, stillborn = 0, [], 0
+    for k, (name, i, orig, new) in enumerate(sample, 1):
+        path = os.path.join(SRC, name)
+        text = open(path).read()
+        lines = text.split("\n")
+        lines[i] = new
+        where = "%s:%d" % ("src/" + name, i + 1)
+        try:
+            open(path, "w").write("\n".join(lines))
+            if run(["make", "-s", "nitro-token"], 600) != 0:
+                stillborn += 1
+                print("%3d %s does not build" % (k, where), flush=True)
+                continue
+            files = ["tests/" + f for f in RELATED.get(name, [])]
+            if run([bats] + files, 1800) != 0 or run([bats, "tests"], 3600) != 0:
+                killed += 1
+                print("%3d %s killed" % (k, where), flush=True)
+            else:
+                survivors.append((where, orig.strip(), new.strip()))
+                print("%3d %s SURVIVED" % (k, where), flush=True)
+        finally:
+            open(path, "w").write(text)
+    run(["make", "-s", "nitro-token"], 600)
+    counted = killed + len(survivors)
+    score = 100.0 * killed / counted if counted else 0.0
+    print("mutate: %d killed, %d survived, %d did not build; score %.1f%%"
+          % (killed, len(survivors), stillborn, score))
+    for where, orig, new in survivors:
+        print("survivor %s\n  original: %s\n  mutant:   %s" % (where, orig, new))
+    floor = float(os.environ.get("MUTATE_MIN", "0"))
+    sys.exit(1 if score < floor else 0)
+
+
+if __name__ == "__main__":
+    main()
