@@ -101,18 +101,40 @@ sanitize(char *dst, size_t dstsz, const char *src)
 	dst[o] = '\0';
 }
 
+static void vformat(char *out, size_t outsz, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void
+vformat(char *out, size_t outsz, const char *fmt, va_list ap)
+{
+	char line[LINE_MAX_], redacted[LINE_MAX_];
+
+	if (vsnprintf(line, sizeof(line), fmt, ap) >= (int)sizeof(line))
+		memcpy(line + sizeof(line) - 4, "...", 4);
+	redact_userinfo(redacted, sizeof(redacted), line);
+	sanitize(out, outsz, redacted);
+}
+
+/* a message as it would be printed, into out (the fuzz harnesses check it) */
+void
+msg_format(char *out, size_t outsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vformat(out, outsz, fmt, ap);
+	va_end(ap);
+}
+
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
 static void
 vmsg(const char *prefix, const char *fmt, va_list ap)
 {
-	char line[LINE_MAX_], redacted[LINE_MAX_], clean[960];
+	char clean[960];
 
-	if (vsnprintf(line, sizeof(line), fmt, ap) >= (int)sizeof(line))
-		memcpy(line + sizeof(line) - 4, "...", 4);
-	redact_userinfo(redacted, sizeof(redacted), line);
-	sanitize(clean, sizeof(clean), redacted);
+	vformat(clean, sizeof(clean), fmt, ap);
 	/* one write per message, so parallel runs do not interleave mid-line */
 	fprintf(stderr, "%s: %s%s\n", PROGNAME, prefix, clean);
 }

@@ -17,5 +17,7 @@ extern int msg_level;
 void msg_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void msg_debug(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void msg_format(char *out, size_t outsz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif
