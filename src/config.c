@@ -840,13 +840,15 @@ config_read_secret(struct config *cfg, long long deadline)
 {
 	enum setting src = cfg->secret_source;
 	const struct value *v = &cfg->v[src];
-	const char *what =
-	    src == SET_CLIENT_SECRET_COMMAND ? "the output of the command" : "the file";
-	char w[PATH_MAX + 64];
+	char w[PATH_MAX + 64], what[PATH_MAX + 8];
 	size_t len;
 	int rc, status = 0;
 
 	where(cfg, v, settings[src].name, w, sizeof(w));
+	if (src == SET_CLIENT_SECRET_COMMAND)
+		snprintf(what, sizeof(what), "the output of the command");
+	else
+		snprintf(what, sizeof(what), "'%s'", v->s);
 	if (src == SET_CLIENT_SECRET) {
 		msg_debug(1, "client secret: from %s", w);
 		if ((cfg->secret = strdup(v->s)) == NULL)
@@ -886,17 +888,17 @@ config_read_secret(struct config *cfg, long long deadline)
 				v->s);
 		return CONFIG_EINVALID;
 	case SECRET_EEMPTY:
-		msg_err("%s: the client secret in %s is empty", w, what);
+		msg_err("%s: client secret in %s is empty", w, what);
 		return CONFIG_EINVALID;
 	case SECRET_ETOOBIG:
-		msg_err("%s: the client secret in %s is longer than %d bytes", w, what, SECRET_MAX);
+		msg_err("%s: client secret in %s is longer than %d bytes", w, what, SECRET_MAX);
 		return CONFIG_EINVALID;
 	case SECRET_ENUL:
-		msg_err("%s: the client secret in %s has a NUL byte", w, what);
+		msg_err("%s: client secret in %s has a NUL byte", w, what);
 		return CONFIG_EINVALID;
 	case SECRET_EBOM:
-		msg_err("%s: the client secret in %s starts with a UTF-8 byte order mark; "
-			"save it without one",
+		msg_err("%s: client secret in %s starts with a UTF-8 byte order mark; "
+			"save the file without it",
 			w, what);
 		return CONFIG_EINVALID;
 	default:

@@ -155,6 +155,40 @@ wait_readable(int fd, long long deadline)
 }
 
 /*
+ * Read fd into b until end of file (or, with one_line, a line's end), each
+ * read waiting no later than the deadline; b's cap bounds what is kept.
+ */
+static int
+read_all(int fd, long long deadline, int one_line, struct buf *b)
+{
+	char chunk[512];
+	ssize_t n;
+	int rc;
+
+	for (;;) {
+		if ((rc = wait_readable(fd, deadline)) != SECRET_OK)
+			break;
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			rc = SECRET_EIO;
+			break;
+		}
+		if (n == 0)
+			break;
+		if ((rc = buf_append(b, chunk, (size_t)n)) != BUF_OK) {
+			rc = rc == BUF_ECAP ? SECRET_ETOOBIG : SECRET_ENOMEM;
+			break;
+		}
+		if (one_line && b->data[b->len - 1] == '\n')
+			break;
+	}
+	secret_wipe(chunk, sizeof(chunk));
+	return rc;
+}
+
+/*
  * Standard input on a terminal: the prompt goes to stderr and the terminal
  * stops echoing until the line is read.  A signal handler may call
  * secret_restore_tty() to give the echo back before the process ends.
@@ -292,9 +326,8 @@ int
 secret_run_command(const char *cmd, long long deadline, char **out, size_t *outlen, int *status)
 {
 	struct buf b = BUF_INIT(SECRET_MAX + 2);
-	char chunk[512], *nl;
 	int p[2], rc = SECRET_OK, fg;
-	ssize_t n;
+	char *nl;
 	pid_t pid;
 
 	*out = NULL;
@@ -320,24 +353,7 @@ secret_run_command(const char *cmd, long long deadline, char **out, size_t *outl
 	command_pgid = pid;
 	if (fg)
 		set_foreground(pid);
-	for (;;) {
-		if ((rc = wait_readable(p[0], deadline)) != SECRET_OK)
-			break;
-		n = read(p[0], chunk, sizeof(chunk));
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n < 0) {
-			rc = SECRET_EIO;
-			break;
-		}
-		if (n == 0)
-			break;
-		if ((rc = buf_append(&b, chunk, (size_t)n)) != BUF_OK) {
-			rc = rc == BUF_ECAP ? SECRET_ETOOBIG : SECRET_ENOMEM;
-			break;
-		}
-	}
-	secret_wipe(chunk, sizeof(chunk));
+	rc = read_all(p[0], deadline, 0, &b);
 	close(p[0]);
 	if (rc != SECRET_OK || reap(pid, deadline, status) != 0) {
 		kill(-pid, SIGKILL);
@@ -379,9 +395,7 @@ int
 secret_read_file(const char *path, long long deadline, char **out, size_t *outlen)
 {
 	struct buf b = BUF_INIT(SECRET_MAX + 2);
-	char chunk[512];
 	int fd, rc = SECRET_OK, tty = 0, saved;
-	ssize_t n;
 
 	*out = NULL;
 	*outlen = 0;
@@ -391,26 +405,7 @@ secret_read_file(const char *path, long long deadline, char **out, size_t *outle
 	} else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
 		return SECRET_EOPEN;
 	}
-	for (;;) {
-		if ((rc = wait_readable(fd, deadline)) != SECRET_OK)
-			break;
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n < 0) {
-			rc = SECRET_EIO;
-			break;
-		}
-		if (n == 0)
-			break;
-		if ((rc = buf_append(&b, chunk, (size_t)n)) != BUF_OK) {
-			rc = rc == BUF_ECAP ? SECRET_ETOOBIG : SECRET_ENOMEM;
-			break;
-		}
-		if (tty && b.data[b.len - 1] == '\n')
-			break;
-	}
-	secret_wipe(chunk, sizeof(chunk));
+	rc = read_all(fd, deadline, tty, &b);
 	saved = errno;
 	if (tty) {
 		secret_restore_tty();

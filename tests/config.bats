@@ -349,7 +349,7 @@ retries = 4"
 	[[ "$output" == *"base-url             $BASE (flag)"* ]]
 	[[ "$output" == *"retries              4 ($(CONF_DIR)/config:3)"* ]]
 	[[ "$output" == *"client-secret-file   (unset)"* ]]
-	[ "${#lines[@]}" = 15 ]
+	[ "${#lines[@]}" = 16 ]
 	[ "$(request_count)" = 0 ]
 }
 

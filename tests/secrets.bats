@@ -61,10 +61,10 @@ ntc() {
 	[ "$stderr" = "nitro-token: --client-secret-command: the command was killed by signal 15; nothing was sent" ]
 	run --separate-stderr ntc 'true'
 	[ "$status" -eq 3 ]
-	[ "$stderr" = "nitro-token: --client-secret-command: the client secret in the output of the command is empty" ]
+	[ "$stderr" = "nitro-token: --client-secret-command: client secret in the output of the command is empty" ]
 	run --separate-stderr ntc 'head -c 5000 /dev/zero | tr "\0" a'
 	[ "$status" -eq 3 ]
-	[ "$stderr" = "nitro-token: --client-secret-command: the client secret in the output of the command is longer than 4096 bytes" ]
+	[ "$stderr" = "nitro-token: --client-secret-command: client secret in the output of the command is longer than 4096 bytes" ]
 	run --separate-stderr ntc 'no-such-command-here 2>/dev/null'
 	[ "$status" -eq 3 ]
 	[ "$stderr" = "nitro-token: --client-secret-command: the command exited with status 127 (not found?); nothing was sent" ]
