@@ -792,7 +792,8 @@ config_check_credentials(const struct config *cfg)
 	}
 	if (cfg->v[cfg->secret_source].s == NULL) {
 		msg_err("no client secret: use --client-secret-file, --client-secret-command, "
-			"NITRO_CLIENT_SECRET, or client-secret-file in the config file");
+			"NITRO_CLIENT_SECRET_FILE, NITRO_CLIENT_SECRET, or client-secret-file in the "
+			"config file");
 		return CONFIG_EINVALID;
 	}
 	return CONFIG_OK;

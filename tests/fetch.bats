@@ -93,7 +93,7 @@ load helper
 	start_server
 	run nt
 	[ "$status" -eq 3 ]
-	[ "$output" = "nitro-token: no client secret: use --client-secret-file, NITRO_CLIENT_SECRET_FILE, NITRO_CLIENT_SECRET, or client-secret-file in the config file" ]
+	[ "$output" = "nitro-token: no client secret: use --client-secret-file, --client-secret-command, NITRO_CLIENT_SECRET_FILE, NITRO_CLIENT_SECRET, or client-secret-file in the config file" ]
 	[ "$(request_count)" = 0 ]
 }
 

@@ -121,10 +121,10 @@ fresh_token() {
 	fresh_token
 	run nts -f yaml
 	[ "$status" -eq 2 ]
-	[ "$output" = "nitro-token: --format: unknown format; use token, json, export, fish, powershell, dotenv, header or curl" ]
+	[ "$output" = "nitro-token: --format: unknown format; use token, json, export, fish, powershell, dotenv, header, curl, github or azure" ]
 	run env NITRO_FORMAT=yaml NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
 	[ "$status" -eq 3 ]
-	[ "$output" = "nitro-token: NITRO_FORMAT: unknown format; use token, json, export, fish, powershell, dotenv, header or curl" ]
+	[ "$output" = "nitro-token: NITRO_FORMAT: unknown format; use token, json, export, fish, powershell, dotenv, header, curl, github or azure" ]
 	[ "$(request_count)" = 0 ]
 }
 
