@@ -11,6 +11,14 @@ setup() {
 	CACHE="$HOME/.cache/nitro-token"
 }
 
+teardown() {
+	# a run left blocked on a full pipe must not hold the suite up
+	if [ -n "${BLOCKED_PID:-}" ]; then
+		kill -KILL "$BLOCKED_PID" 2>/dev/null || true
+	fi
+	stop_server
+}
+
 # every answer a new token: tok-1, tok-2, ...
 unique_tokens() {
 	start_server
