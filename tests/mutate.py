@@ -146,7 +146,7 @@ def main():
                 print("%3d %s does not build" % (k, where), flush=True)
                 continue
             files = ["tests/" + f for f in RELATED.get(name, [])]
-            if run([bats] + files, 1800) != 0 or run([bats, "tests"], 3600) != 0:
+            if run([bats] + files, 600) != 0 or run([bats, "tests"], 1200) != 0:
                 killed += 1
                 print("%3d %s killed" % (k, where), flush=True)
             else:
