@@ -200,7 +200,7 @@ BATS_NPM = 1.11.1
 DEPS = build-essential pkg-config ca-certificates libcurl4 libcurl4-openssl-dev \
        libjansson-dev libinih-dev nettle-dev python3 curl jq openssl mandoc zsh fish \
        valgrind clang time shellcheck clang-format debootstrap musl-tools m4 cmake git \
-       dpkg-dev debhelper lintian
+       dpkg-dev debhelper lintian pass gnupg
 
 deps:
 	@set -e; if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
