@@ -224,7 +224,8 @@ SHELL_FILES = completions/nitro-token.bash .ci/run $(wildcard tests/*.sh tests/*
 
 lint: nitro-token.1
 	mandoc -T lint -W warning nitro-token.1
-	clang-format --dry-run --Werror src/*.c src/*.h tests/*.c tests/fuzz/*.c tests/stubs/*.c
+	clang-format --dry-run --Werror src/*.c src/*.h tests/*.c tests/fuzz/*.c tests/stubs/*.c \
+		tests/preload/*.c packaging/*.c
 	shellcheck -s bash $(SHELL_FILES)
 
 # gcc's static analyser over every source file; any finding fails

@@ -791,9 +791,10 @@ config_check_credentials(const struct config *cfg)
 		return CONFIG_EINVALID;
 	}
 	if (cfg->v[cfg->secret_source].s == NULL) {
-		msg_err("no client secret: use --client-secret-file, --client-secret-command, "
-			"NITRO_CLIENT_SECRET_FILE, NITRO_CLIENT_SECRET, or client-secret-file in the "
-			"config file");
+		msg_err(
+		    "no client secret: use --client-secret-file, --client-secret-command, "
+		    "NITRO_CLIENT_SECRET_FILE, NITRO_CLIENT_SECRET, or client-secret-file in the "
+		    "config file");
 		return CONFIG_EINVALID;
 	}
 	return CONFIG_OK;

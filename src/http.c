@@ -402,7 +402,7 @@ on_debug(CURL *h, curl_infotype type, char *data, size_t size, void *user)
 			/* libcurl says the same of no_proxy, which names no proxy */
 			msg_debug(1, "%s: %.*s",
 				  strncasecmp(var, "no_proxy", 8) == 0 ? "hosts without a proxy"
-									: "using a proxy",
+								       : "using a proxy",
 				  n, var);
 		}
 		redacted = 0;
