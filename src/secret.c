@@ -271,6 +271,29 @@ check_secret(const struct buf *b)
 	return SECRET_OK;
 }
 
+/*
+ * The secret read into b, whatever its source, after one trailing LF or
+ * CR LF is dropped: handed to *out, or b released (and wiped) when rc says
+ * reading failed or the secret will not do.
+ */
+static int
+take_secret(struct buf *b, int rc, char **out, size_t *outlen)
+{
+	if (rc == SECRET_OK && b->len > 0 && b->data[b->len - 1] == '\n')
+		b->data[--b->len] = '\0';
+	if (rc == SECRET_OK && b->len > 0 && b->data[b->len - 1] == '\r')
+		b->data[--b->len] = '\0';
+	if (rc == SECRET_OK)
+		rc = check_secret(b);
+	if (rc != SECRET_OK) {
+		buf_release(b);
+		return rc;
+	}
+	*out = b->data;
+	*outlen = b->len;
+	return SECRET_OK;
+}
+
 /* the child side: stdout to the pipe, nothing else of ours, then sh -c */
 static void
 exec_command(const char *cmd, int out, int foreground)
@@ -366,22 +389,12 @@ secret_run_command(const char *cmd, long long deadline, char **out, size_t *outl
 	command_pgid = 0;
 	if (rc == SECRET_OK && !(WIFEXITED(*status) && WEXITSTATUS(*status) == 0))
 		rc = SECRET_ECOMMAND;
-	/* the first line, without its line ending */
-	if (rc == SECRET_OK && (nl = memchr(b.data != NULL ? b.data : "", '\n', b.len)) != NULL)
-		b.len = (size_t)(nl - b.data);
-	if (rc == SECRET_OK && b.len > 0 && b.data[b.len - 1] == '\r')
-		b.len--;
-	if (b.data != NULL)
+	/* the first line only: what follows its line ending goes */
+	if (rc == SECRET_OK && (nl = memchr(b.data != NULL ? b.data : "", '\n', b.len)) != NULL) {
+		b.len = (size_t)(nl - b.data) + 1;
 		secret_wipe(b.data + b.len, b.alloc - b.len);
-	if (rc == SECRET_OK)
-		rc = check_secret(&b);
-	if (rc != SECRET_OK) {
-		buf_release(&b);
-		return rc;
 	}
-	*out = b.data;
-	*outlen = b.len;
-	return SECRET_OK;
+	return take_secret(&b, rc, out, outlen);
 }
 
 /*
@@ -414,17 +427,5 @@ secret_read_file(const char *path, long long deadline, char **out, size_t *outle
 	if (fd != STDIN_FILENO)
 		close(fd);
 	errno = saved;
-	if (rc == SECRET_OK && b.len > 0 && b.data[b.len - 1] == '\n')
-		b.data[--b.len] = '\0';
-	if (rc == SECRET_OK && b.len > 0 && b.data[b.len - 1] == '\r')
-		b.data[--b.len] = '\0';
-	if (rc == SECRET_OK)
-		rc = check_secret(&b);
-	if (rc != SECRET_OK) {
-		buf_release(&b);
-		return rc;
-	}
-	*out = b.data;
-	*outlen = b.len;
-	return SECRET_OK;
+	return take_secret(&b, rc, out, outlen);
 }
