@@ -355,9 +355,8 @@ file_status(const struct config *cfg)
 }
 
 static int
-parse_file(struct config *cfg, FILE *fp, struct parse *p, FILE *list)
+parse_file(struct config *cfg, FILE *fp, const struct stat *st, struct parse *p, FILE *list)
 {
-	struct stat st;
 	int lineno, i;
 
 	p->cfg = cfg;
@@ -379,11 +378,7 @@ parse_file(struct config *cfg, FILE *fp, struct parse *p, FILE *list)
 		msg_err("cannot read config file '%s'", cfg->file.s);
 		return CONFIG_EINVALID;
 	}
-	if (fstat(fileno(fp), &st) != 0) {
-		msg_err("cannot read config file '%s': %s", cfg->file.s, strerror(errno));
-		return CONFIG_EINVALID;
-	}
-	if ((i = check_owner(cfg->file.s, &st, p->has_secret)) != CONFIG_OK)
+	if ((i = check_owner(cfg->file.s, st, p->has_secret)) != CONFIG_OK)
 		return i;
 	if (!p->found && cfg->profile.src != SRC_DEFAULT) {
 		struct buf names = BUF_INIT(sizeof(p->profiles));
@@ -435,7 +430,7 @@ read_config_file(struct config *cfg, FILE *list)
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		rc = CONFIG_ENOMEM;
 	else
-		rc = parse_file(cfg, fp, p, list);
+		rc = parse_file(cfg, fp, &st, p, list);
 	fclose(fp);
 	secret_wipe(iobuf, sizeof(iobuf));
 	free(p);
