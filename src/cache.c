@@ -6,8 +6,8 @@
  * written nowhere.  When a command prints the secret, its text stands in
  * for the secret (with another kind, so the two never meet), so that a hit
  * need not run it; a secret rotated behind the same command is then served
- * the old token until it expires or --refresh or --forget.  Entries hold the token, its type, when
- * it was obtained and when it expires.
+ * the old token until it expires or --refresh or --forget.  Entries hold
+ * the token, its type, when it was obtained and when it expires.
  *
  * An exclusive flock() on a per-entry lock file is held from the check to
  * the write, so that parallel cold runs make one request between them.  An
@@ -241,6 +241,13 @@ get_int(json_t *o, const char *key)
 	return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
 }
 
+/* a token whose whole life is no longer than --min-ttl: the half-life rule */
+static int
+short_lived(long long lifetime, long min_ttl)
+{
+	return lifetime <= min_ttl;
+}
+
 int
 cache_get(struct cache *c, long min_ttl, struct token *tok)
 {
@@ -280,13 +287,14 @@ cache_get(struct cache *c, long min_ttl, struct token *tok)
 		msg_debug(1, "cache: miss (token expired)");
 		goto out;
 	}
-	if (expires - obtained > min_ttl && expires - now < min_ttl) {
+	if (!short_lived(expires - obtained, min_ttl) && expires - now < min_ttl) {
 		msg_debug(1, "cache: miss (token valid for %lld s, less than --min-ttl %ld)",
 			  expires - now, min_ttl);
 		goto out;
 	}
 	/* a token that never lives --min-ttl: reused for the first half of its life */
-	if (expires - obtained <= min_ttl && now - obtained >= (expires - obtained + 1) / 2) {
+	if (short_lived(expires - obtained, min_ttl) &&
+	    now - obtained >= (expires - obtained + 1) / 2) {
 		msg_debug(1, "cache: miss (token is past half of its %lld s life)",
 			  expires - obtained);
 		goto out;
@@ -343,7 +351,7 @@ cache_put(struct cache *c, const struct token *tok, long min_ttl)
 		msg_debug(1, "cache: read-only, the token is not stored");
 		return CACHE_OK;
 	}
-	if (tok->expires_at - tok->obtained_at <= min_ttl)
+	if (short_lived(tok->expires_at - tok->obtained_at, min_ttl))
 		msg_warn("the token lives %lld s, not more than --min-ttl %ld s; "
 			 "it is reused for half its life",
 			 tok->expires_at - tok->obtained_at, min_ttl);
