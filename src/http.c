@@ -258,6 +258,7 @@ static const struct {
     {408, 408, HTTP_REJECTED, 1},     {429, 429, HTTP_SERVER, 1},
     {400, 499, HTTP_REJECTED, 0},     {500, 500, HTTP_SERVER, 1},
     {502, 504, HTTP_SERVER, 1},	      {500, 599, HTTP_SERVER, 0},
+    {300, 399, HTTP_REDIRECT, 0},
 };
 
 static enum http_answer
@@ -272,7 +273,7 @@ classify(long status, int *retry)
 		}
 	}
 	*retry = 0;
-	return HTTP_INVALID; /* 1xx, a 2xx other than 200, 3xx, nonsense */
+	return HTTP_INVALID; /* 1xx, a 2xx other than 200, nonsense */
 }
 
 /* state shared with libcurl's callbacks during one attempt */

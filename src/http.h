@@ -28,7 +28,8 @@ enum http_answer {
 	HTTP_UNAUTHORIZED, /* 401, 403 */
 	HTTP_PROXY_AUTH,   /* 407 */
 	HTTP_SERVER,	   /* 5xx, 429 */
-	HTTP_INVALID,	   /* 1xx, another 2xx, 3xx, anything else */
+	HTTP_REDIRECT,	   /* 3xx: never followed */
+	HTTP_INVALID,	   /* 1xx, another 2xx, anything else */
 };
 
 struct http_response {

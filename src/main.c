@@ -106,7 +106,7 @@ report_status(const struct http_response *res)
 	if (rc == TOKEN_OK) {
 		msg_err("%ld %s%s%s%s%s", st, e.error, e.description[0] ? ": " : "", e.description,
 			e.uri[0] ? " see " : "", e.uri);
-	} else if (st >= 300 && st < 400) {
+	} else if (res->answer == HTTP_REDIRECT) {
 		msg_err("%ld: the server redirected; redirects are never followed", st);
 	} else if (res->answer == HTTP_PROXY_AUTH) {
 		msg_err("%ld: proxy authentication required", st);
