@@ -129,7 +129,7 @@ load helper
 
 @test "-v on a cold cache: the whole trace, line by line" {
 	start_server
-	unset NITRO_CACHE
+	with_cache
 	run --separate-stderr env NITRO_CLIENT_SECRET="$SECRET" "$NT" -v --base-url "$BASE" --client-id "$ID"
 	[ "$status" -eq 0 ]
 	[ "$output" = test-token-1 ]
@@ -141,7 +141,7 @@ nitro-token: profile              default (default)
 nitro-token: base-url             $BASE (flag)
 nitro-token: cacert               (unset)
 nitro-token: cache                yes (default)
-nitro-token: cache-dir            $HOME/.cache/nitro-token (default)
+nitro-token: cache-dir            $CACHE (default)
 nitro-token: capath               (unset)
 nitro-token: client-id            $ID (flag)
 nitro-token: client-secret        (set) (env NITRO_CLIENT_SECRET)
@@ -153,7 +153,7 @@ nitro-token: min-ttl              300 (default)
 nitro-token: retries              2 (default)
 nitro-token: timeout              30 (default)
 nitro-token: client secret: from NITRO_CLIENT_SECRET
-nitro-token: cache: entry $HOME/.cache/nitro-token/HASH
+nitro-token: cache: entry $CACHE/HASH
 nitro-token: cache: miss (no entry)
 nitro-token: requesting a token from $BASE/oauth/token
 nitro-token: plain http to this machine: no proxy is used

@@ -34,6 +34,12 @@ common_setup() {
 	mkdir -p "$SRV"
 }
 
+# with_cache: the token cache on, in its default place, which is $CACHE
+with_cache() {
+	unset NITRO_CACHE
+	CACHE="$HOME/.cache/nitro-token"
+}
+
 setup() {
 	common_setup
 }

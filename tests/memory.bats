@@ -8,8 +8,7 @@ load helper
 
 setup() {
 	common_setup
-	unset NITRO_CACHE
-	CACHE="$HOME/.cache/nitro-token"
+	with_cache
 	# both interpose malloc and free: the plain dynamic build only
 	[ -z "${NITRO_STATIC:-}" ] || skip "LD_PRELOAD does not reach a static binary"
 	if ldd "$NT" 2>/dev/null | grep -q asan; then

@@ -8,8 +8,7 @@ load helper
 
 setup() {
 	common_setup
-	unset NITRO_CACHE
-	CACHE="$HOME/.cache/nitro-token"
+	with_cache
 }
 
 teardown() {
