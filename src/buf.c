@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "secret.h"
+#include "compat.h"
 
 static int
 buf_grow(struct buf *b, size_t need)
@@ -32,7 +32,7 @@ buf_grow(struct buf *b, size_t need)
 		return BUF_ENOMEM;
 	if (b->data != NULL) {
 		memcpy(p, b->data, b->len + 1);
-		secret_wipe(b->data, b->alloc);
+		compat_wipe(b->data, b->alloc);
 		free(b->data);
 	}
 	b->data = p;
@@ -76,7 +76,7 @@ buf_printf(struct buf *b, const char *fmt, ...)
 		return BUF_ENOMEM;
 	if ((size_t)n < sizeof(small)) {
 		rc = buf_append(b, small, (size_t)n);
-		secret_wipe(small, sizeof(small));
+		compat_wipe(small, sizeof(small));
 		return rc;
 	}
 	if ((big = malloc((size_t)n + 1)) == NULL)
@@ -85,7 +85,7 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	vsnprintf(big, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	rc = buf_append(b, big, (size_t)n);
-	secret_wipe(big, (size_t)n + 1);
+	compat_wipe(big, (size_t)n + 1);
 	free(big);
 	return rc;
 }
@@ -94,7 +94,7 @@ void
 buf_release(struct buf *b)
 {
 	if (b->data != NULL) {
-		secret_wipe(b->data, b->alloc);
+		compat_wipe(b->data, b->alloc);
 		free(b->data);
 	}
 	b->data = NULL;

@@ -418,3 +418,18 @@ cache_release(struct cache *c)
 		close(c->dirfd);
 	c->lockfd = c->dirfd = -1;
 }
+
+/* where the cache lives unless told: $XDG_CACHE_HOME/nitro-token, else under home */
+char *
+cache_default_dir(const char *home)
+{
+	const char *base = getenv("XDG_CACHE_HOME");
+	char *out;
+	int n;
+
+	if (base != NULL && *base == '/')
+		n = asprintf(&out, "%s/nitro-token", base);
+	else
+		n = asprintf(&out, "%s/.cache/nitro-token", home);
+	return n < 0 ? NULL : out;
+}

@@ -26,5 +26,6 @@ int cache_forget(struct cache *c);
 int cache_get(struct cache *c, long min_ttl, struct token *tok);
 int cache_put(struct cache *c, const struct token *tok, long min_ttl);
 void cache_release(struct cache *c);
+char *cache_default_dir(const char *home);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 #include "msg.h"
 #include "secret.h"
 
@@ -201,19 +202,18 @@ bad_option(int argc, char **argv, int opt)
 	return CLI_EUSAGE;
 }
 
-int
-cli_parse(struct cli *cli, int argc, char **argv)
+static int
+parse(struct cli *cli, struct config_args *args, int argc, char **argv)
 {
 	char name[64];
 	int c, set;
 
-	memset(cli, 0, sizeof(*cli));
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			cli->flag[SET_FORMAT] = optarg;
+			args->flag[SET_FORMAT] = optarg;
 			break;
 		case 'h':
 			return CLI_HELP;
@@ -226,25 +226,25 @@ cli_parse(struct cli *cli, int argc, char **argv)
 			cli->verbose++;
 			break;
 		case OPT_CONFIG:
-			cli->config = optarg;
+			args->file = optarg;
 			break;
 		case OPT_EXPORT:
-			cli->flag[SET_FORMAT] = "export";
+			args->flag[SET_FORMAT] = "export";
 			break;
 		case OPT_FORGET:
 			cli->forget = 1;
 			break;
 		case OPT_JSON:
-			cli->flag[SET_FORMAT] = "json";
+			args->flag[SET_FORMAT] = "json";
 			break;
 		case OPT_LIST_PROFILES:
 			cli->list_profiles = 1;
 			break;
 		case OPT_NO_CACHE:
-			cli->flag[SET_CACHE] = "no";
+			args->flag[SET_CACHE] = "no";
 			break;
 		case OPT_PROFILE:
-			cli->profile = optarg;
+			args->profile = optarg;
 			break;
 		case OPT_REFRESH:
 			cli->refresh = 1;
@@ -261,12 +261,13 @@ cli_parse(struct cli *cli, int argc, char **argv)
 			set = c - OPT_SETTING;
 			if (set == SET_CLIENT_SECRET) {
 				/* keep our copy, then blank it where ps(1) would show it */
-				secret_free(cli->flag[set]);
-				if ((cli->flag[set] = strdup(optarg)) == NULL)
+				secret_free(cli->secret);
+				if ((cli->secret = strdup(optarg)) == NULL)
 					return CLI_ENOMEM;
 				secret_wipe(optarg, strlen(optarg));
+				args->flag[set] = cli->secret;
 			} else {
-				cli->flag[set] = optarg;
+				args->flag[set] = optarg;
 			}
 			break;
 		}
@@ -282,11 +283,34 @@ cli_parse(struct cli *cli, int argc, char **argv)
 	return CLI_OK;
 }
 
+/*
+ * argv into cli and, for the options that name a setting, args (which
+ * borrows from argv and from cli).  A usage error is worded with the advice
+ * to ask --help.
+ */
+int
+cli_parse(struct cli *cli, struct config_args *args, int argc, char **argv)
+{
+	int rc;
+
+	memset(cli, 0, sizeof(*cli));
+	memset(args, 0, sizeof(*args));
+	switch (rc = parse(cli, args, argc, argv)) {
+	case CLI_EUSAGE:
+		fprintf(stderr, "Try '%s --help' for more information.\n", PROGNAME);
+		break;
+	case CLI_ENOMEM:
+		msg_err("out of memory");
+		break;
+	}
+	return rc;
+}
+
 void
 cli_release(struct cli *cli)
 {
 	if (cli == NULL)
 		return;
-	secret_free(cli->flag[SET_CLIENT_SECRET]);
-	cli->flag[SET_CLIENT_SECRET] = NULL;
+	secret_free(cli->secret);
+	cli->secret = NULL;
 }

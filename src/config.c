@@ -32,13 +32,12 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <ini.h>
 
 #include "buf.h"
-#include "cli.h"
+#include "cache.h"
 #include "config.h"
 #include "msg.h"
 #include "secret.h"
@@ -48,14 +47,18 @@
 #define PROFILES_MAX	 64
 #define PROFILE_MAX	 48 /* inih keeps 49 bytes of a section name: longer ones are cut */
 
-/* F_SECRET: the value is a secret; F_NAMES_SECRET: it says where one is */
-enum { F_PATH = 1, F_SECRET = 2, F_NAMES_SECRET = 4 };
+/*
+ * F_SECRET: the value is a secret; F_NAMES_SECRET: it says where one is;
+ * F_SOURCE: a source of the client secret, loaded by secret.c as .kind
+ */
+enum { F_PATH = 1, F_SECRET = 2, F_NAMES_SECRET = 4, F_SOURCE = 8 };
 
 static const struct {
 	const char *name;   /* long option and config key */
 	const char *env[3]; /* variables, the first one winning; NITRO_ + NAME first */
-	const char *def;
+	const char *def;    /* the cache directory's is cache.c's */
 	int flags;
+	enum secret_kind kind; /* with F_SOURCE */
 } settings[SET_COUNT] = {
     [SET_BASE_URL] = {"base-url", {"NITRO_BASE_URL"}, DEFAULT_BASE_URL, 0},
     /* curl's own variables, after ours, as curl reads them */
@@ -64,12 +67,15 @@ static const struct {
     [SET_CACHE_DIR] = {"cache-dir", {"NITRO_CACHE_DIR", "NITRO_TOKEN_CACHE_DIR"}, NULL, F_PATH},
     [SET_CAPATH] = {"capath", {"NITRO_CAPATH", "SSL_CERT_DIR"}, NULL, F_PATH},
     [SET_CLIENT_ID] = {"client-id", {"NITRO_CLIENT_ID"}, NULL, 0},
-    [SET_CLIENT_SECRET] = {"client-secret", {"NITRO_CLIENT_SECRET"}, NULL, F_SECRET},
+    [SET_CLIENT_SECRET] =
+	{"client-secret", {"NITRO_CLIENT_SECRET"}, NULL, F_SECRET | F_SOURCE, SECRET_GIVEN},
     [SET_CLIENT_SECRET_COMMAND] = {"client-secret-command",
 				   {"NITRO_CLIENT_SECRET_COMMAND"},
 				   NULL,
-				   F_NAMES_SECRET},
-    [SET_CLIENT_SECRET_FILE] = {"client-secret-file", {"NITRO_CLIENT_SECRET_FILE"}, NULL, F_PATH},
+				   F_NAMES_SECRET | F_SOURCE,
+				   SECRET_COMMAND},
+    [SET_CLIENT_SECRET_FILE] =
+	{"client-secret-file", {"NITRO_CLIENT_SECRET_FILE"}, NULL, F_PATH | F_SOURCE, SECRET_FILE},
     [SET_CONNECT_TIMEOUT] = {"connect-timeout", {"NITRO_CONNECT_TIMEOUT"}, "10", 0},
     [SET_FORMAT] = {"format", {"NITRO_FORMAT"}, "token", 0},
     [SET_MIN_TTL] = {"min-ttl", {"NITRO_MIN_TTL"}, "300", 0},
@@ -355,7 +361,7 @@ file_status(const struct config *cfg)
 }
 
 static int
-parse_file(struct config *cfg, FILE *fp, const struct stat *st, struct parse *p, FILE *list)
+parse_file(struct config *cfg, FILE *fp, const struct stat *st, struct parse *p)
 {
 	int lineno, i;
 
@@ -390,21 +396,19 @@ parse_file(struct config *cfg, FILE *fp, const struct stat *st, struct parse *p,
 		buf_release(&names);
 		return file_status(cfg);
 	}
-	for (i = 0; list != NULL && i < p->nprofiles; i++)
-		fprintf(list, "%s\n", p->profiles[i]);
 	return CONFIG_OK;
 }
 
 /*
  * Open without blocking (a FIFO with no writer must not hang us), refuse
  * anything but a regular file, and read through a stdio buffer of ours, so
- * that it can be wiped: the file may hold the secret.
+ * that it can be wiped: the file may hold the secret.  p learns the
+ * profiles there are.
  */
 static int
-read_config_file(struct config *cfg, FILE *list)
+read_config_file(struct config *cfg, struct parse *p)
 {
 	char iobuf[BUFSIZ];
-	struct parse *p;
 	struct stat st;
 	int fd, rc;
 	FILE *fp;
@@ -427,13 +431,9 @@ read_config_file(struct config *cfg, FILE *list)
 	}
 	setvbuf(fp, iobuf, _IOFBF, sizeof(iobuf));
 	cfg->file_found = 1;
-	if ((p = calloc(1, sizeof(*p))) == NULL)
-		rc = CONFIG_ENOMEM;
-	else
-		rc = parse_file(cfg, fp, &st, p, list);
+	rc = parse_file(cfg, fp, &st, p);
 	fclose(fp);
 	secret_wipe(iobuf, sizeof(iobuf));
-	free(p);
 	return rc;
 }
 
@@ -544,26 +544,27 @@ check_base_url(struct config *cfg)
 /*
  * The one secret source at the highest level that has one: the secret
  * itself, a file, or a command.  Two at that level is an error; those below
- * it are dropped, whatever they are.
+ * it are dropped, whatever they are.  What won is described in cfg->secret
+ * for secret.c, which loads it.
  */
 static int
 check_secret_sources(struct config *cfg)
 {
-	static const enum setting sources[] = {SET_CLIENT_SECRET, SET_CLIENT_SECRET_FILE,
-					       SET_CLIENT_SECRET_COMMAND};
 	char a[PATH_MAX + 64], b[PATH_MAX + 64];
 	struct value *v, *best = NULL;
 	enum setting s, best_s = SET_CLIENT_SECRET;
-	size_t i;
 
-	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
-		v = &cfg->v[s = sources[i]];
-		if (v->s == NULL)
+	for (s = 0; s < SET_COUNT; s++) {
+		v = &cfg->v[s];
+		if (!(settings[s].flags & F_SOURCE) || v->s == NULL)
 			continue;
 		if (best != NULL && v->src == best->src) {
-			msg_err("%s and %s both give the client secret; keep one",
-				where(cfg, best, settings[best_s].name, a, sizeof(a)),
-				where(cfg, v, settings[s].name, b, sizeof(b)));
+			/* named in the order of their kinds: the secret, a file, a command */
+			int swap = settings[s].kind < settings[best_s].kind;
+
+			where(cfg, best, settings[best_s].name, swap ? b : a, sizeof(a));
+			where(cfg, v, settings[s].name, swap ? a : b, sizeof(b));
+			msg_err("%s and %s both give the client secret; keep one", a, b);
 			return v->src == SRC_FLAG ? CONFIG_EUSAGE : CONFIG_EINVALID;
 		}
 		if (best == NULL || v->src > best->src) {
@@ -571,14 +572,20 @@ check_secret_sources(struct config *cfg)
 			best_s = s;
 		}
 	}
-	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
-		v = &cfg->v[sources[i]];
-		if (v != best && v->s != NULL) {
+	for (s = 0; s < SET_COUNT; s++) {
+		v = &cfg->v[s];
+		if ((settings[s].flags & F_SOURCE) && v != best && v->s != NULL) {
 			secret_free(v->s);
 			memset(v, 0, sizeof(*v));
 		}
 	}
-	cfg->secret_source = best_s;
+	cfg->secret_setting = best_s;
+	if (best != NULL) {
+		cfg->secret.kind = settings[best_s].kind;
+		cfg->secret.text = best->s;
+		cfg->secret.where = where(cfg, best, settings[best_s].name, cfg->secret_where,
+					  sizeof(cfg->secret_where));
+	}
 	return CONFIG_OK;
 }
 
@@ -670,14 +677,14 @@ from_env(struct config *cfg, enum setting s)
 
 /* where the config file is and which profile, before anything is read from it */
 static int
-locate_file(struct config *cfg, const struct cli *cli)
+locate_file(struct config *cfg, const struct config_args *args)
 {
 	const char *env;
 	char *path;
 	int rc;
 
-	if (cli->config != NULL)
-		rc = set_value(&cfg->file, cli->config, SRC_FLAG, 0, NULL);
+	if (args->file != NULL)
+		rc = set_value(&cfg->file, args->file, SRC_FLAG, 0, NULL);
 	else if ((env = getenv("NITRO_CONFIG")) != NULL && *env != '\0')
 		rc = set_value(&cfg->file, env, SRC_ENV, 0, "NITRO_CONFIG");
 	else if ((path = xdg_path("XDG_CONFIG_HOME", ".config", "/config")) != NULL) {
@@ -687,8 +694,8 @@ locate_file(struct config *cfg, const struct cli *cli)
 		rc = CONFIG_ENOMEM;
 	if (rc != CONFIG_OK)
 		return rc;
-	if (cli->profile != NULL)
-		rc = set_value(&cfg->profile, cli->profile, SRC_FLAG, 0, NULL);
+	if (args->profile != NULL)
+		rc = set_value(&cfg->profile, args->profile, SRC_FLAG, 0, NULL);
 	else if ((env = getenv("NITRO_PROFILE")) != NULL && *env != '\0')
 		rc = set_value(&cfg->profile, env, SRC_ENV, 0, "NITRO_PROFILE");
 	else
@@ -710,39 +717,44 @@ locate_file(struct config *cfg, const struct cli *cli)
 static int
 from_default(struct config *cfg, enum setting i)
 {
-	char *path;
+	char *dir;
 	int rc;
 
 	if (settings[i].def != NULL)
 		return set_value(&cfg->v[i], settings[i].def, SRC_DEFAULT, 0, NULL);
 	if (i != SET_CACHE_DIR)
 		return CONFIG_OK;
-	if ((path = xdg_path("XDG_CACHE_HOME", ".cache", "")) == NULL)
+	/* the cache knows where it lives */
+	if ((dir = cache_default_dir(home_dir())) == NULL)
 		return CONFIG_ENOMEM;
-	rc = set_value(&cfg->v[i], path, SRC_DEFAULT, 0, NULL);
-	free(path);
+	rc = set_value(&cfg->v[i], dir, SRC_DEFAULT, 0, NULL);
+	free(dir);
 	return rc;
 }
 
-/*
- * Every setting from the highest source that has it: flag, environment,
- * the config file's profile (already read into v[]), built-in default.
- */
-int
-config_load(struct config *cfg, const struct cli *cli)
+/* a failure's class, worded here when it is out of memory */
+static int
+status(int rc)
+{
+	if (rc == CONFIG_ENOMEM)
+		msg_err("out of memory");
+	return rc;
+}
+
+static int
+load(struct config *cfg, const struct config_args *args, struct parse *p)
 {
 	struct value *v;
 	char *path;
 	int i, rc;
 
-	memset(cfg, 0, sizeof(*cfg));
-	if ((rc = locate_file(cfg, cli)) != CONFIG_OK ||
-	    (rc = read_config_file(cfg, NULL)) != CONFIG_OK)
+	if ((rc = locate_file(cfg, args)) != CONFIG_OK ||
+	    (rc = read_config_file(cfg, p)) != CONFIG_OK)
 		return rc;
 	for (i = 0; i < SET_COUNT; i++) {
 		v = &cfg->v[i];
-		if (cli->flag[i] != NULL)
-			rc = set_value(v, cli->flag[i], SRC_FLAG, 0, NULL);
+		if (args->flag[i] != NULL)
+			rc = set_value(v, args->flag[i], SRC_FLAG, 0, NULL);
 		else if ((rc = from_env(cfg, i)) == CONFIG_OK && v->s == NULL)
 			rc = from_default(cfg, i);
 		if (rc != CONFIG_OK)
@@ -761,19 +773,46 @@ config_load(struct config *cfg, const struct cli *cli)
 }
 
 /*
+ * Every setting from the highest source that has it: flag, environment,
+ * the config file's profile, built-in default; then checked and converted.
+ */
+int
+config_load(struct config *cfg, const struct config_args *args)
+{
+	struct parse *p;
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return status(CONFIG_ENOMEM);
+	rc = load(cfg, args, p);
+	free(p);
+	return status(rc);
+}
+
+/*
  * The profiles of the config file that the command line would read, one a
  * line, as inih sees them: the completions ask us rather than parse INI.
  */
 int
-config_list_profiles(struct config *cfg, const struct cli *cli, FILE *out)
+config_list_profiles(const struct config_args *args, FILE *out)
 {
-	int rc;
+	struct config cfg;
+	struct parse *p;
+	int i, rc;
 
-	memset(cfg, 0, sizeof(*cfg));
-	if ((rc = locate_file(cfg, cli)) != CONFIG_OK)
-		return rc;
-	cfg->profile.src = SRC_DEFAULT; /* listing selects none of them */
-	return read_config_file(cfg, out);
+	memset(&cfg, 0, sizeof(cfg));
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return status(CONFIG_ENOMEM);
+	if ((rc = locate_file(&cfg, args)) == CONFIG_OK) {
+		cfg.profile.src = SRC_DEFAULT; /* listing selects none of them */
+		rc = read_config_file(&cfg, p);
+	}
+	for (i = 0; rc == CONFIG_OK && i < p->nprofiles; i++)
+		fprintf(out, "%s\n", p->profiles[i]);
+	free(p);
+	config_release(&cfg);
+	return status(rc);
 }
 
 /* both credentials are there: the client ID and a source of the secret */
@@ -785,7 +824,7 @@ config_check_credentials(const struct config *cfg)
 			"in the config file");
 		return CONFIG_EINVALID;
 	}
-	if (cfg->v[cfg->secret_source].s == NULL) {
+	if (cfg->secret.text == NULL) {
 		msg_err(
 		    "no client secret: use --client-secret-file, --client-secret-command, "
 		    "NITRO_CLIENT_SECRET_FILE, NITRO_CLIENT_SECRET, or client-secret-file in the "
@@ -795,161 +834,78 @@ config_check_credentials(const struct config *cfg)
 	return CONFIG_OK;
 }
 
-/*
- * What the cache key is made of besides the URL and client ID: the secret,
- * or, when a command prints it, the command's text, so that a cache hit
- * need not run the command.  *kind says which.
- */
-const char *
-config_cache_key(const struct config *cfg, const char **kind)
-{
-	if (cfg->secret_source == SET_CLIENT_SECRET_COMMAND) {
-		*kind = "command";
-		return cfg->v[SET_CLIENT_SECRET_COMMAND].s;
-	}
-	*kind = "secret";
-	return cfg->secret;
-}
-
-int
-config_secret_from_command(const struct config *cfg)
-{
-	return cfg->secret_source == SET_CLIENT_SECRET_COMMAND;
-}
-
-/* what went wrong with a secret command, from its wait status */
+/* "name value (source)", a secret only as "(set)", into line */
 static void
-command_failed(const char *w, int status)
+show_line(const struct config *cfg, struct buf *line, const char *name, const struct value *v,
+	  const char *value, const char *note)
 {
-	if (WIFSIGNALED(status))
-		msg_err("%s: the command was killed by signal %d; nothing was sent", w,
-			WTERMSIG(status));
-	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		msg_err("%s: the command exited with status 127 (not found?); nothing was sent", w);
-	else
-		msg_err("%s: the command exited with status %d; nothing was sent", w,
-			WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-}
-
-/* the secret, read from its one source */
-int
-config_read_secret(struct config *cfg, long long deadline)
-{
-	enum setting src = cfg->secret_source;
-	const struct value *v = &cfg->v[src];
-	char w[PATH_MAX + 64], what[PATH_MAX + 8];
-	size_t len;
-	int rc, status = 0;
-
-	where(cfg, v, settings[src].name, w, sizeof(w));
-	if (src == SET_CLIENT_SECRET_COMMAND)
-		snprintf(what, sizeof(what), "the output of the command");
-	else
-		snprintf(what, sizeof(what), "'%s'", v->s);
-	if (src == SET_CLIENT_SECRET) {
-		msg_debug(1, "client secret: from %s", w);
-		if ((cfg->secret = strdup(v->s)) == NULL)
-			return CONFIG_ENOMEM;
-		return CONFIG_OK;
-	}
-	if (src == SET_CLIENT_SECRET_COMMAND) {
-		msg_debug(1, "client secret: from the command named by %s", w);
-		rc = secret_run_command(v->s, deadline, &cfg->secret, &len, &status);
-	} else {
-		msg_debug(1, "client secret: from the file named by %s", w);
-		rc = secret_read_file(v->s, deadline, &cfg->secret, &len);
-	}
-	switch (rc) {
-	case SECRET_OK:
-		return CONFIG_OK;
-	case SECRET_EOPEN:
-		/* the path is not repeated: it may be the secret, set by mistake */
-		msg_err("%s: cannot open the secret file it names: %s", w, strerror(errno));
-		return CONFIG_EINVALID;
-	case SECRET_EIO:
-		if (src == SET_CLIENT_SECRET_COMMAND)
-			msg_err("%s: cannot run the command: %s", w, strerror(errno));
-		else
-			msg_err("%s: cannot read '%s': %s", w, v->s, strerror(errno));
-		return CONFIG_EINVALID;
-	case SECRET_ECOMMAND:
-		command_failed(w, status);
-		return CONFIG_EINVALID;
-	case SECRET_ETIMEDOUT:
-		if (src == SET_CLIENT_SECRET_COMMAND)
-			msg_err("%s: the command was still running at --timeout; its process "
-				"group was killed and nothing was sent",
-				w);
-		else
-			msg_err("%s: timed out reading the client secret from '%s' (--timeout)", w,
-				v->s);
-		return CONFIG_EINVALID;
-	case SECRET_EEMPTY:
-		msg_err("%s: client secret in %s is empty", w, what);
-		return CONFIG_EINVALID;
-	case SECRET_ETOOBIG:
-		msg_err("%s: client secret in %s is longer than %d bytes", w, what, SECRET_MAX);
-		return CONFIG_EINVALID;
-	case SECRET_ENUL:
-		msg_err("%s: client secret in %s has a NUL byte", w, what);
-		return CONFIG_EINVALID;
-	case SECRET_EBOM:
-		msg_err("%s: client secret in %s starts with a UTF-8 byte order mark; "
-			"save the file without it",
-			w, what);
-		return CONFIG_EINVALID;
-	default:
-		return CONFIG_ENOMEM;
-	}
-}
-
-/* "name value (source)" after prefix; a secret only as "(set)" */
-static void
-show_line(const struct config *cfg, FILE *fp, const char *prefix, const char *name,
-	  const struct value *v, const char *value, const char *note)
-{
-	char src[PATH_MAX + 32];
-
+	line->len = 0;
 	if (value == NULL) {
-		fprintf(fp, "%s%-20s (unset)\n", prefix, name);
+		buf_printf(line, "%-20s (unset)", name);
 		return;
 	}
+	buf_printf(line, "%-20s %s (", name, value);
 	switch (v->src) {
 	case SRC_FLAG:
-		snprintf(src, sizeof(src), "flag");
+		buf_puts(line, "flag");
 		break;
 	case SRC_ENV:
-		snprintf(src, sizeof(src), "env %s", v->env);
+		buf_printf(line, "env %s", v->env);
 		break;
 	case SRC_FILE:
-		snprintf(src, sizeof(src), "%s:%d", cfg->file.s, v->line);
+		buf_printf(line, "%s:%d", cfg->file.s, v->line);
 		break;
 	default:
-		snprintf(src, sizeof(src), "default");
+		buf_puts(line, "default");
 		break;
 	}
-	fprintf(fp, "%s%-20s %s (%s%s)\n", prefix, name, value, src, note);
+	buf_printf(line, "%s)", note);
 }
 
-/*
- * Every effective setting and its source, one a line, each after prefix.
- * Returns 1 when both credentials are there, so a request could be made.
- */
-int
-config_show(const struct config *cfg, FILE *fp, const char *prefix)
+/* every effective setting and its source, one a line: to out, or (NULL) to -v's trace */
+static int
+show(const struct config *cfg, FILE *out)
 {
+	struct buf line = BUF_INIT(3 * PATH_MAX);
 	const struct value *v;
 	int i;
 
-	show_line(cfg, fp, prefix, "config", &cfg->file, cfg->file.s,
-		  cfg->file_found ? "" : ", not found");
-	show_line(cfg, fp, prefix, "profile", &cfg->profile, cfg->profile.s, "");
-	for (i = 0; i < SET_COUNT; i++) {
-		v = &cfg->v[i];
-		show_line(cfg, fp, prefix, settings[i].name, v,
-			  v->s != NULL && (settings[i].flags & F_SECRET) ? "(set)" : v->s, "");
+	for (i = -2; i < SET_COUNT; i++) {
+		if (i == -2) {
+			show_line(cfg, &line, "config", &cfg->file, cfg->file.s,
+				  cfg->file_found ? "" : ", not found");
+		} else if (i == -1) {
+			show_line(cfg, &line, "profile", &cfg->profile, cfg->profile.s, "");
+		} else {
+			v = &cfg->v[i];
+			show_line(cfg, &line, settings[i].name, v,
+				  v->s != NULL && (settings[i].flags & F_SECRET) ? "(set)" : v->s,
+				  "");
+		}
+		if (line.data == NULL)
+			continue;
+		if (out != NULL)
+			fprintf(out, "%s\n", line.data);
+		else
+			fprintf(stderr, "%s: %s\n", PROGNAME, line.data);
 	}
-	return cfg->v[SET_CLIENT_ID].s != NULL && cfg->v[cfg->secret_source].s != NULL;
+	buf_release(&line);
+	return 0;
+}
+
+/* --show-config: the settings on out */
+int
+config_show(const struct config *cfg, FILE *out)
+{
+	return show(cfg, out);
+}
+
+/* -v: the settings on stderr */
+void
+config_trace(const struct config *cfg)
+{
+	if (msg_level >= 1)
+		show(cfg, NULL);
 }
 
 void
@@ -964,6 +920,5 @@ config_release(struct config *cfg)
 	secret_free(cfg->file.s);
 	secret_free(cfg->profile.s);
 	free(cfg->token_url);
-	secret_free(cfg->secret);
 	memset(cfg, 0, sizeof(*cfg));
 }

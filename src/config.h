@@ -7,9 +7,11 @@
 #ifndef NITRO_CONFIG_H
 #define NITRO_CONFIG_H
 
+#include <limits.h>
 #include <stdio.h>
 
 #include "output.h"
+#include "secret.h"
 
 /* every setting, in option-name order; the names are in config.c */
 enum setting {
@@ -34,13 +36,19 @@ enum setting {
 enum source { SRC_UNSET, SRC_DEFAULT, SRC_FILE, SRC_ENV, SRC_FLAG };
 
 struct value {
-	char *s; /* owned; NULL when unset */
+	char *s; /* owned; NULL when unset or when an overridden secret */
 	enum source src;
 	int line;	 /* with SRC_FILE */
 	const char *env; /* with SRC_ENV: the variable's name */
+	int overridden;	 /* set, but another secret source at a higher level won */
 };
 
-struct cli;
+/* what the command line gave, raw and borrowed: config_load() decides */
+struct config_args {
+	const char *flag[SET_COUNT]; /* NULL where no option named the setting */
+	const char *file;	     /* --config */
+	const char *profile;	     /* --profile */
+};
 
 struct config {
 	struct value v[SET_COUNT];
@@ -53,10 +61,12 @@ struct config {
 	enum format format;
 	long connect_timeout, timeout, retries, min_ttl;
 	int cache;
-	char *secret;		    /* owned, wiped on release; set by config_read_secret() */
-	enum setting secret_source; /* which setting gives the secret, once loaded */
+	enum setting secret_setting;	  /* the setting that gives the secret */
+	struct secret_source secret;	  /* ... as secret.c loads it; points into v[] */
+	char secret_where[PATH_MAX + 64]; /* secret.where's text */
 };
 
+/* every failure is worded here before its class is returned */
 enum config_status {
 	CONFIG_OK = 0,
 	CONFIG_EUSAGE,	 /* a bad value on the command line */
@@ -64,13 +74,11 @@ enum config_status {
 	CONFIG_ENOMEM
 };
 
-int config_load(struct config *cfg, const struct cli *cli);
-int config_list_profiles(struct config *cfg, const struct cli *cli, FILE *out);
+int config_load(struct config *cfg, const struct config_args *args);
+int config_list_profiles(const struct config_args *args, FILE *out);
 int config_check_credentials(const struct config *cfg);
-int config_secret_from_command(const struct config *cfg);
-int config_read_secret(struct config *cfg, long long deadline);
-const char *config_cache_key(const struct config *cfg, const char **kind);
-int config_show(const struct config *cfg, FILE *fp, const char *prefix);
+int config_show(const struct config *cfg, FILE *out);
+void config_trace(const struct config *cfg);
 void config_release(struct config *cfg);
 
 #endif

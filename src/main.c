@@ -40,8 +40,9 @@ enum exit_code {
 	EXIT_NOT_FOUND = 127,
 };
 
+/* each module has worded its failure already: here it only becomes a status */
 static int
-from_config_status(int rc)
+from_config(int rc)
 {
 	switch (rc) {
 	case CONFIG_OK:
@@ -51,7 +52,19 @@ from_config_status(int rc)
 	case CONFIG_EINVALID:
 		return EXIT_CONFIG;
 	default:
-		msg_err("out of memory");
+		return EXIT_INTERNAL;
+	}
+}
+
+static int
+from_secret(int rc)
+{
+	switch (rc) {
+	case SECRET_LOADED:
+		return EXIT_OK;
+	case SECRET_UNUSABLE:
+		return EXIT_CONFIG;
+	default:
 		return EXIT_INTERNAL;
 	}
 }
@@ -129,7 +142,7 @@ report_status(const struct http_response *res)
 }
 
 static int
-fetch(const struct config *cfg, long long deadline, struct token *tok)
+fetch(const struct config *cfg, const char *secret, long long deadline, struct token *tok)
 {
 	struct http_options opt = {
 	    .url = cfg->token_url,
@@ -144,7 +157,7 @@ fetch(const struct config *cfg, long long deadline, struct token *tok)
 	char why[512];
 	int rc;
 
-	switch (token_request_body(cfg->v[SET_CLIENT_ID].s, cfg->secret, &body)) {
+	switch (token_request_body(cfg->v[SET_CLIENT_ID].s, secret, &body)) {
 	case TOKEN_OK:
 		break;
 	case TOKEN_EINVALID:
@@ -198,9 +211,9 @@ out:
 }
 
 static int
-open_cache(const struct config *cfg, struct cache *cache, long long deadline)
+open_cache(const struct config *cfg, const char *secret, struct cache *cache, long long deadline)
 {
-	const char *kind, *key = config_cache_key(cfg, &kind);
+	const char *kind, *key = secret_cache_key(&cfg->secret, secret, &kind);
 
 	return cache_open(cache, cfg->v[SET_CACHE_DIR].s, cfg->token_url, cfg->v[SET_CLIENT_ID].s,
 			  kind, key, deadline);
@@ -208,9 +221,9 @@ open_cache(const struct config *cfg, struct cache *cache, long long deadline)
 
 /* --forget: the entry goes, even with the cache turned off; nothing is sent */
 static int
-forget(const struct config *cfg, struct cache *cache, long long deadline)
+forget(const struct config *cfg, const char *secret, struct cache *cache, long long deadline)
 {
-	if (open_cache(cfg, cache, deadline) == CACHE_OK)
+	if (open_cache(cfg, secret, cache, deadline) == CACHE_OK)
 		cache_forget(cache);
 	return EXIT_OK;
 }
@@ -260,10 +273,12 @@ int
 main(int argc, char **argv)
 {
 	struct cli cli;
+	struct config_args args;
 	struct config cfg;
 	struct cache cache;
 	struct token tok;
 	struct buf out = BUF_INIT(4 * TOKEN_MAX);
+	char *secret = NULL; /* owned, wiped at the end */
 	long long deadline;
 	int rc, hit = 0;
 
@@ -274,7 +289,7 @@ main(int argc, char **argv)
 	memset(&tok, 0, sizeof(tok));
 	cache_init(&cache);
 
-	switch (cli_parse(&cli, argc, argv)) {
+	switch (cli_parse(&cli, &args, argc, argv)) {
 	case CLI_OK:
 		break;
 	case CLI_HELP:
@@ -285,55 +300,46 @@ main(int argc, char **argv)
 		rc = print_version();
 		goto done;
 	case CLI_EUSAGE:
-		fprintf(stderr, "Try '%s --help' for more information.\n", PROGNAME);
 		rc = EXIT_USAGE;
 		goto done;
 	default:
-		msg_err("out of memory");
 		rc = EXIT_INTERNAL;
 		goto done;
 	}
 	msg_level = cli.quiet ? -1 : cli.verbose;
-	if (cli.flag[SET_CLIENT_SECRET] != NULL)
+	if (cli.secret != NULL)
 		msg_warn("--client-secret can be read by other local users; "
 			 "prefer --client-secret-file or NITRO_CLIENT_SECRET");
 
 	if (cli.list_profiles) {
-		rc = from_config_status(config_list_profiles(&cfg, &cli, stdout));
-		rc = flush_stdout(rc);
+		rc = flush_stdout(from_config(config_list_profiles(&args, stdout)));
 		goto done;
 	}
-	if ((rc = from_config_status(config_load(&cfg, &cli))) != EXIT_OK)
+	if ((rc = from_config(config_load(&cfg, &args))) != EXIT_OK)
 		goto done;
 	deadline = clock_ms() + cfg.timeout * 1000;
 	if (cli.show_config) {
-		rc = config_show(&cfg, stdout, "") ? EXIT_OK : EXIT_CONFIG;
-		rc = flush_stdout(rc);
+		config_show(&cfg, stdout);
+		rc = flush_stdout(from_config(config_check_credentials(&cfg)));
 		goto done;
 	}
-	if (msg_level >= 1)
-		config_show(&cfg, stderr, PROGNAME ": ");
-	if ((rc = from_config_status(config_check_credentials(&cfg))) != EXIT_OK)
+	config_trace(&cfg);
+	if ((rc = from_config(config_check_credentials(&cfg))) != EXIT_OK)
 		goto done;
-	/*
-	 * The cache key holds the secret, so it is read first; a secret that a
-	 * command prints is keyed on the command instead, and the command runs
-	 * on a miss only.
-	 */
-	if (!config_secret_from_command(&cfg) &&
-	    (rc = from_config_status(config_read_secret(&cfg, deadline))) != EXIT_OK)
+	/* the cache key may hold the secret (secret.c says when it does) */
+	if ((rc = from_secret(secret_load(&cfg.secret, SECRET_FOR_KEY, deadline, &secret))) !=
+	    EXIT_OK)
 		goto done;
 	if (cli.forget) {
-		rc = forget(&cfg, &cache, deadline);
+		rc = forget(&cfg, secret, &cache, deadline);
 		goto done;
 	}
-	if (cfg.cache && open_cache(&cfg, &cache, deadline) == CACHE_OK && !cli.refresh)
+	if (cfg.cache && open_cache(&cfg, secret, &cache, deadline) == CACHE_OK && !cli.refresh)
 		hit = cache_get(&cache, cfg.min_ttl, &tok) == CACHE_OK;
 	if (!hit) {
-		if (cfg.secret == NULL &&
-		    (rc = from_config_status(config_read_secret(&cfg, deadline))) != EXIT_OK)
-			goto done;
-		if ((rc = fetch(&cfg, deadline, &tok)) != EXIT_OK)
+		if ((rc = from_secret(secret_load(&cfg.secret, SECRET_FOR_REQUEST, deadline,
+						  &secret))) != EXIT_OK ||
+		    (rc = fetch(&cfg, secret, deadline, &tok)) != EXIT_OK)
 			goto done;
 		cache_put(&cache, &tok, cfg.min_ttl);
 	}
@@ -344,11 +350,15 @@ main(int argc, char **argv)
 		rc = run_command(cli.command, &tok);
 		goto done;
 	}
-	if ((rc = output_render(cfg.format, &tok, &out)) != BUF_OK) {
-		if (rc == BUF_ENOMEM)
-			msg_err("out of memory");
-		else
-			msg_err("cannot format the token as %s", output_format_names[cfg.format]);
+	switch (output_render(cfg.format, &tok, &out)) {
+	case BUF_OK:
+		break;
+	case BUF_ENOMEM:
+		msg_err("out of memory");
+		rc = EXIT_INTERNAL;
+		goto done;
+	default:
+		msg_err("cannot format the token as %s", output_format_names[cfg.format]);
 		rc = EXIT_INTERNAL;
 		goto done;
 	}
@@ -368,6 +378,7 @@ done:
 	cache_release(&cache);
 	buf_release(&out);
 	token_release(&tok);
+	secret_free(secret);
 	config_release(&cfg);
 	cli_release(&cli);
 	return rc;

@@ -429,3 +429,134 @@ secret_read_file(const char *path, long long deadline, char **out, size_t *outle
 	errno = saved;
 	return take_secret(&b, rc, out, outlen);
 }
+
+/*
+ * ---- loading the secret from its source ----
+ *
+ * Everything about where the secret comes from is here: whether it is read
+ * before the cache is asked (the cache key holds it) or only on a miss (a
+ * command's secret is keyed on the command's text, so a hit runs nothing),
+ * what the key is made of, and every message about a source that failed.
+ * A fourth source is a new kind here and a new setting in config.c.
+ */
+
+/* what went wrong with a secret command, from its wait status */
+static void
+command_failed(const char *w, int status)
+{
+	if (WIFSIGNALED(status))
+		msg_err("%s: the command was killed by signal %d; nothing was sent", w,
+			WTERMSIG(status));
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		msg_err("%s: the command exited with status 127 (not found?); nothing was sent", w);
+	else
+		msg_err("%s: the command exited with status %d; nothing was sent", w,
+			WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* one message for each way reading from src can fail; errno as rc left it */
+static int
+load_failed(const struct secret_source *src, int rc, int status)
+{
+	const char *w = src->where;
+	int cmd = src->kind == SECRET_COMMAND, err = errno;
+	char what[PATH_MAX + 8];
+
+	if (cmd)
+		snprintf(what, sizeof(what), "the output of the command");
+	else
+		snprintf(what, sizeof(what), "'%s'", src->text);
+	switch (rc) {
+	case SECRET_EOPEN:
+		/* the path is not repeated: it may be the secret, set by mistake */
+		msg_err("%s: cannot open the secret file it names: %s", w, strerror(err));
+		break;
+	case SECRET_EIO:
+		if (cmd)
+			msg_err("%s: cannot run the command: %s", w, strerror(err));
+		else
+			msg_err("%s: cannot read '%s': %s", w, src->text, strerror(err));
+		break;
+	case SECRET_ECOMMAND:
+		command_failed(w, status);
+		break;
+	case SECRET_ETIMEDOUT:
+		if (cmd)
+			msg_err("%s: the command was still running at --timeout; its process "
+				"group was killed and nothing was sent",
+				w);
+		else
+			msg_err("%s: timed out reading the client secret from '%s' (--timeout)", w,
+				src->text);
+		break;
+	case SECRET_EEMPTY:
+		msg_err("%s: client secret in %s is empty", w, what);
+		break;
+	case SECRET_ETOOBIG:
+		msg_err("%s: client secret in %s is longer than %d bytes", w, what, SECRET_MAX);
+		break;
+	case SECRET_ENUL:
+		msg_err("%s: client secret in %s has a NUL byte", w, what);
+		break;
+	case SECRET_EBOM:
+		msg_err("%s: client secret in %s starts with a UTF-8 byte order mark; "
+			"save the file without it",
+			w, what);
+		break;
+	default:
+		msg_err("out of memory");
+		return SECRET_NOMEM;
+	}
+	return SECRET_UNUSABLE;
+}
+
+/*
+ * The secret from src into *secret (owned: wipe it with secret_free), when
+ * it is needed: a command runs only for the request, that is on a cache
+ * miss; every other source is read for the key already.  Once loaded, it is
+ * not loaded again.
+ */
+int
+secret_load(const struct secret_source *src, enum secret_need need, long long deadline,
+	    char **secret)
+{
+	size_t len;
+	int rc, status = 0;
+
+	if (*secret != NULL || (src->kind == SECRET_COMMAND && need == SECRET_FOR_KEY))
+		return SECRET_LOADED;
+	switch (src->kind) {
+	case SECRET_GIVEN:
+		msg_debug(1, "client secret: from %s", src->where);
+		if ((*secret = strdup(src->text)) == NULL) {
+			msg_err("out of memory");
+			return SECRET_NOMEM;
+		}
+		return SECRET_LOADED;
+	case SECRET_COMMAND:
+		msg_debug(1, "client secret: from the command named by %s", src->where);
+		rc = secret_run_command(src->text, deadline, secret, &len, &status);
+		break;
+	default:
+		msg_debug(1, "client secret: from the file named by %s", src->where);
+		rc = secret_read_file(src->text, deadline, secret, &len);
+		break;
+	}
+	return rc == SECRET_OK ? SECRET_LOADED : load_failed(src, rc, status);
+}
+
+/*
+ * What the cache key is made of besides the URL and client ID: the secret,
+ * or, when a command prints it, the command's text, so that a cache hit
+ * need not run the command.  *kind says which.
+ */
+const char *
+secret_cache_key(const struct secret_source *src, const char *secret, const char **kind)
+{
+	if (src->kind == SECRET_COMMAND) {
+		*kind = "command";
+		return src->text;
+	}
+	*kind = "secret";
+	return secret;
+}

@@ -12,7 +12,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -20,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct cli cli;
+	struct config_args args;
 	struct config cfg;
 	char path[64];
 	int fd;
@@ -32,9 +31,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	memset(&cli, 0, sizeof(cli));
-	cli.config = path;
-	config_load(&cfg, &cli);
+	memset(&args, 0, sizeof(args));
+	args.file = path;
+	config_load(&cfg, &args);
 	config_release(&cfg);
 	close(fd);
 	return 0;
