@@ -9,6 +9,7 @@
  * is wiped.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,6 +270,26 @@ run_command(char **command, const struct token *tok)
 	return errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
 }
 
+/*
+ * Descriptors 0, 1 and 2 are open before anything else is: started with
+ * one closed, the next open() would take its number, and messages meant
+ * for stderr would land in whatever file that was (the cache's lock).
+ */
+static int
+open_std_fds(void)
+{
+	int fd;
+
+	for (fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		/* the lowest free number is fd, as those below it are open */
+		if (open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY) != fd)
+			return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -282,6 +303,8 @@ main(int argc, char **argv)
 	long long deadline;
 	int rc, hit = 0;
 
+	if (open_std_fds() != 0)
+		return EXIT_INTERNAL; /* with no stderr to say so */
 	secret_harden();
 	secret_use_wiping_json_allocator();
 	catch_signals();

@@ -163,3 +163,22 @@ nitro-token: attempt 1: answered after N ms
 nitro-token: HTTP 200 after 1 attempt
 nitro-token: cache: stored the token" ]
 }
+
+@test "started with stdout and stderr closed: they are /dev/null, nothing lands in the cache's files" {
+	start_server
+	with_cache
+	run sh -c 'exec 1>&- 2>&-; NITRO_CLIENT_SECRET="$1" "$2" -v --base-url "$3" --client-id x' sh "$SECRET" "$NT" "$BASE"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$(request_count)" = 1 ]
+	local f
+	for f in "$CACHE"/*.lock; do
+		[ -f "$f" ]
+		[ ! -s "$f" ]
+	done
+	! grep -rl 'nitro-token:' "$CACHE"
+	# stdin closed too: a secret file of "-" reads nothing, it does not read the lock
+	run sh -c 'exec 0<&-; "$1" --base-url "$2" --client-id x --client-secret-file - --refresh' sh "$NT" "$BASE"
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: --client-secret-file: client secret in '-' is empty" ]
+}
