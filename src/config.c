@@ -787,6 +787,11 @@ config_load(struct config *cfg, const struct config_args *args)
 		return status(CONFIG_ENOMEM);
 	rc = load(cfg, args, p);
 	free(p);
+	/* about the secret that is used, once it is known to be usable */
+	if (rc == CONFIG_OK && cfg->secret.kind == SECRET_GIVEN && cfg->secret.text != NULL &&
+	    cfg->v[SET_CLIENT_SECRET].src == SRC_FLAG)
+		msg_warn("--client-secret can be read by other local users; "
+			 "prefer --client-secret-file or NITRO_CLIENT_SECRET");
 	return status(rc);
 }
 

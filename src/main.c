@@ -330,9 +330,6 @@ main(int argc, char **argv)
 		goto done;
 	}
 	msg_level = cli.quiet ? -1 : cli.verbose;
-	if (cli.secret != NULL)
-		msg_warn("--client-secret can be read by other local users; "
-			 "prefer --client-secret-file or NITRO_CLIENT_SECRET");
 
 	if (cli.list_profiles) {
 		rc = flush_stdout(from_config(config_list_profiles(&args, stdout)));

@@ -99,6 +99,17 @@ load helper
 	[ "$(request 2 '.body | fromjson | .clientSecret')" = "$SECRET" ]
 }
 
+@test "--client-secret '' fails as empty, with no warning about a secret that is not used" {
+	start_server
+	run --separate-stderr nt --client-secret ''
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "nitro-token: --client-secret: value is empty" ]
+	run --separate-stderr nt --client-secret "$(head -c 4097 /dev/zero | tr '\0' x)"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "nitro-token: --client-secret: client secret is longer than 4096 bytes" ]
+	[ "$(request_count)" = 0 ]
+}
+
 @test "a mistyped secret option never echoes its value" {
 	local opt
 	for opt in --client-secr=Sup3r-Secret --client-secert=Sup3r-Secret --client=Sup3r-Secret; do
