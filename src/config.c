@@ -457,20 +457,40 @@ parse_long(struct config *cfg, enum setting s, long min, long max, long *out)
 	return CONFIG_OK;
 }
 
+/* the one parser of a yes-or-no setting: these words, in any case */
+static const char *const yes_words[] = {"yes", "true", "on", "1", NULL};
+static const char *const no_words[] = {"no", "false", "off", "0", NULL};
+
+/* "yes, true, on or 1": the list, as the message and the documents say it */
+static void
+word_list(struct buf *b, const char *const *w)
+{
+	int i;
+
+	for (i = 0; w[i] != NULL; i++)
+		buf_printf(b, "%s%s", i == 0 ? "" : w[i + 1] != NULL ? ", " : " or ", w[i]);
+}
+
 static int
 parse_bool(struct config *cfg, enum setting s, int *out)
 {
-	static const char *const yes[] = {"yes", "true", "on", "1", NULL};
-	static const char *const no[] = {"no", "false", "off", "0", NULL};
+	struct buf why = BUF_INIT(256);
 	int i;
 
-	for (i = 0; yes[i] != NULL; i++) {
-		if (strcasecmp(cfg->v[s].s, yes[i]) == 0)
+	for (i = 0; yes_words[i] != NULL; i++) {
+		if (strcasecmp(cfg->v[s].s, yes_words[i]) == 0)
 			return *out = 1, CONFIG_OK;
-		if (strcasecmp(cfg->v[s].s, no[i]) == 0)
+		if (strcasecmp(cfg->v[s].s, no_words[i]) == 0)
 			return *out = 0, CONFIG_OK;
 	}
-	return bad_value(cfg, s, "expected yes or no");
+	buf_puts(&why, "expected ");
+	word_list(&why, yes_words);
+	buf_puts(&why, " to turn it on, ");
+	word_list(&why, no_words);
+	buf_puts(&why, " to turn it off (in any case)");
+	i = bad_value(cfg, s, why.data != NULL ? why.data : "expected yes or no");
+	buf_release(&why);
+	return i;
 }
 
 static int

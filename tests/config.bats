@@ -660,3 +660,24 @@ client-secret ="
 	[ "${lines[4]}" = "exit: 0" ]
 	assert_one_good_request
 }
+
+@test "one parser for yes or no: the words it takes, in any case, and a message that lists them" {
+	local w
+	for w in yes true on 1 YES True ON; do
+		run env NITRO_CACHE="$w" "$NT" --show-config --client-id x --client-secret-command true
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"cache                $w (env NITRO_CACHE)"* ]]
+	done
+	for w in no false off 0 NO Off; do
+		run env NITRO_CACHE="$w" "$NT" --show-config --client-id x --client-secret-command true
+		[ "$status" -eq 0 ]
+	done
+	run env NITRO_CACHE=maybe "$NT" --client-id x --client-secret-command true
+	[ "$status" -eq 3 ]
+	[ "$output" = "nitro-token: NITRO_CACHE: expected yes, true, on or 1 to turn it on, no, false, off or 0 to turn it off (in any case)" ]
+	# the documents list the same words
+	for w in yes true on 1 no false off 0; do
+		grep -q "^| cache on/off .*\`$w\`" "$ROOT/README.md"
+		grep -q "^\.Cm .*\b$w\b" "$ROOT/nitro-token.1"
+	done
+}
