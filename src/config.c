@@ -576,7 +576,7 @@ check_secret_sources(struct config *cfg)
 
 	for (s = 0; s < SET_COUNT; s++) {
 		v = &cfg->v[s];
-		if (!(settings[s].flags & F_SOURCE) || v->s == NULL)
+		if (!(settings[s].flags & F_SOURCE) || v->s == NULL || v->overridden)
 			continue;
 		if (best != NULL && v->src == best->src) {
 			/* named in the order of their kinds: the secret, a file, a command */
@@ -592,11 +592,15 @@ check_secret_sources(struct config *cfg)
 			best_s = s;
 		}
 	}
+	/* the others stay, to be shown as overridden; a secret's value goes */
 	for (s = 0; s < SET_COUNT; s++) {
 		v = &cfg->v[s];
 		if ((settings[s].flags & F_SOURCE) && v != best && v->s != NULL) {
-			secret_free(v->s);
-			memset(v, 0, sizeof(*v));
+			v->overridden = 1;
+			if (settings[s].flags & F_SECRET) {
+				secret_free(v->s);
+				v->s = NULL;
+			}
 		}
 	}
 	cfg->secret_setting = best_s;
@@ -859,17 +863,20 @@ config_check_credentials(const struct config *cfg)
 	return CONFIG_OK;
 }
 
-/* "name value (source)", a secret only as "(set)", into line */
+/* the name column: the longest name, client-secret-command, and a blank */
+#define NAME_WIDTH 21
+
+/* "name value (source)" into line; value NULL: unset */
 static void
 show_line(const struct config *cfg, struct buf *line, const char *name, const struct value *v,
 	  const char *value, const char *note)
 {
 	line->len = 0;
-	if (value == NULL) {
-		buf_printf(line, "%-20s (unset)", name);
+	if (v->src == SRC_UNSET) {
+		buf_printf(line, "%-*s (unset)", NAME_WIDTH, name);
 		return;
 	}
-	buf_printf(line, "%-20s %s (", name, value);
+	buf_printf(line, "%-*s %s (", NAME_WIDTH, name, value);
 	switch (v->src) {
 	case SRC_FLAG:
 		buf_puts(line, "flag");
@@ -884,16 +891,25 @@ show_line(const struct config *cfg, struct buf *line, const char *name, const st
 		buf_puts(line, "default");
 		break;
 	}
+	if (v->overridden)
+		buf_printf(line, ", overridden by %s", cfg->secret.where);
 	buf_printf(line, "%s)", note);
 }
 
-/* every effective setting and its source, one a line: to out, or (NULL) to -v's trace */
-static int
+/*
+ * Every setting and its source, one a line: to out, or (NULL) to -v's
+ * trace on stderr.  A secret shows only as "(set)"; so does a secret file's
+ * path on stderr, where every error hides it too (the variable may hold the
+ * secret by mistake).  Each line goes through msg.c's sanitiser.
+ */
+static void
 show(const struct config *cfg, FILE *out)
 {
 	struct buf line = BUF_INIT(3 * PATH_MAX);
 	const struct value *v;
-	int i;
+	const char *value;
+	char clean[1024];
+	int i, hide;
 
 	for (i = -2; i < SET_COUNT; i++) {
 		if (i == -2) {
@@ -903,26 +919,28 @@ show(const struct config *cfg, FILE *out)
 			show_line(cfg, &line, "profile", &cfg->profile, cfg->profile.s, "");
 		} else {
 			v = &cfg->v[i];
-			show_line(cfg, &line, settings[i].name, v,
-				  v->s != NULL && (settings[i].flags & F_SECRET) ? "(set)" : v->s,
-				  "");
+			hide = (settings[i].flags & F_SECRET) ||
+			       (out == NULL && i == SET_CLIENT_SECRET_FILE);
+			value = hide ? "(set)" : v->s;
+			show_line(cfg, &line, settings[i].name, v, value, "");
 		}
 		if (line.data == NULL)
 			continue;
-		if (out != NULL)
-			fprintf(out, "%s\n", line.data);
-		else
-			fprintf(stderr, "%s: %s\n", PROGNAME, line.data);
+		if (out == NULL) {
+			msg_debug(1, "%s", line.data);
+		} else {
+			msg_format(clean, sizeof(clean), "%s", line.data);
+			fprintf(out, "%s\n", clean);
+		}
 	}
 	buf_release(&line);
-	return 0;
 }
 
 /* --show-config: the settings on out */
-int
+void
 config_show(const struct config *cfg, FILE *out)
 {
-	return show(cfg, out);
+	show(cfg, out);
 }
 
 /* -v: the settings on stderr */

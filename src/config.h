@@ -77,7 +77,7 @@ enum config_status {
 int config_load(struct config *cfg, const struct config_args *args);
 int config_list_profiles(const struct config_args *args, FILE *out);
 int config_check_credentials(const struct config *cfg);
-int config_show(const struct config *cfg, FILE *out);
+void config_show(const struct config *cfg, FILE *out);
 void config_trace(const struct config *cfg);
 void config_release(struct config *cfg);
 

@@ -79,8 +79,8 @@ load helper
 	run --separate-stderr nts -v
 	[ "$status" -eq 0 ]
 	[ "$output" = tok-visible-only-on-stdout ]
-	[[ "$stderr" == *"nitro-token: client-secret        (set) (env NITRO_CLIENT_SECRET)"* ]]
-	[[ "$stderr" == *"nitro-token: base-url             $BASE (flag)"* ]]
+	[[ "$stderr" == *"nitro-token: client-secret         (set) (env NITRO_CLIENT_SECRET)"* ]]
+	[[ "$stderr" == *"nitro-token: base-url              $BASE (flag)"* ]]
 	[[ "$stderr" == *"attempt 1: POST $BASE/oauth/token"* ]]
 	[[ "$stderr" == *"HTTP 200 after 1 attempt"* ]]
 	[[ "$stderr" != *"$SECRET"* ]]
@@ -147,22 +147,22 @@ load helper
 	local got
 	got=$(sed -e 's/[0-9a-f]\{64\}/HASH/' -e 's/after [0-9]* ms/after N ms/' \
 		-e 's/CA certificates: .*/CA certificates: .../' -e '/hosts without a proxy: /d' <<<"$stderr")
-	[ "$got" = "nitro-token: config               $HOME/.config/nitro-token/config (default, not found)
-nitro-token: profile              default (default)
-nitro-token: base-url             $BASE (flag)
-nitro-token: cacert               (unset)
-nitro-token: cache                yes (default)
-nitro-token: cache-dir            $CACHE (default)
-nitro-token: capath               (unset)
-nitro-token: client-id            $ID (flag)
-nitro-token: client-secret        (set) (env NITRO_CLIENT_SECRET)
+	[ "$got" = "nitro-token: config                $HOME/.config/nitro-token/config (default, not found)
+nitro-token: profile               default (default)
+nitro-token: base-url              $BASE (flag)
+nitro-token: cacert                (unset)
+nitro-token: cache                 yes (default)
+nitro-token: cache-dir             $CACHE (default)
+nitro-token: capath                (unset)
+nitro-token: client-id             $ID (flag)
+nitro-token: client-secret         (set) (env NITRO_CLIENT_SECRET)
 nitro-token: client-secret-command (unset)
-nitro-token: client-secret-file   (unset)
-nitro-token: connect-timeout      10 (default)
-nitro-token: format               token (default)
-nitro-token: min-ttl              300 (default)
-nitro-token: retries              2 (default)
-nitro-token: timeout              30 (default)
+nitro-token: client-secret-file    (unset)
+nitro-token: connect-timeout       10 (default)
+nitro-token: format                token (default)
+nitro-token: min-ttl               300 (default)
+nitro-token: retries               2 (default)
+nitro-token: timeout               30 (default)
 nitro-token: client secret: from NITRO_CLIENT_SECRET
 nitro-token: cache: entry $CACHE/HASH
 nitro-token: cache: miss (no entry)
@@ -192,4 +192,20 @@ nitro-token: cache: stored the token" ]
 	run sh -c 'exec 0<&-; "$1" --base-url "$2" --client-id x --client-secret-file - --refresh' sh "$NT" "$BASE"
 	[ "$status" -eq 3 ]
 	[ "$output" = "nitro-token: --client-secret-file: client secret in '-' is empty" ]
+}
+
+@test "-v's settings trace goes through the sanitiser and never names a secret file" {
+	printf '%s\n' "$SECRET" >"$BATS_TEST_TMPDIR/s"
+	run --separate-stderr env NITRO_CLIENT_SECRET_FILE="$BATS_TEST_TMPDIR/s" "$NT" -v --show-config \
+		--client-id "$(printf 'id\033[31mred')"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"client-secret-file    $BATS_TEST_TMPDIR/s (env NITRO_CLIENT_SECRET_FILE)"* ]]
+	[[ "$output" == *'client-id             id\x1b[31mred (flag)'* ]]
+	run --separate-stderr env NITRO_CLIENT_SECRET_FILE="$BATS_TEST_TMPDIR/s" "$NT" -v \
+		--base-url http://127.0.0.1:1 --retries 0 --client-id "$(printf 'id\033[31mred')"
+	[ "$status" -eq 4 ]
+	[[ "$stderr" == *'nitro-token: client-id             id\x1b[31mred (flag)'* ]]
+	[[ "$stderr" == *"nitro-token: client-secret-file    (set) (env NITRO_CLIENT_SECRET_FILE)"* ]]
+	[[ "$stderr" != *"$BATS_TEST_TMPDIR/s"* ]]
+	[[ "$stderr" != *$'\033'* ]]
 }

@@ -307,7 +307,7 @@ precedence_matrix() {
 		else want=$def src=default
 		fi
 		out=$(env "${envs[@]}" "$NT" --config "$BATS_TEST_TMPDIR/m.conf" --show-config "${args[@]}" | grep "^$name ")
-		[ "$out" = "$(printf '%-20s %s (%s)' "$name" "$want" "$src")" ] || {
+		[ "$out" = "$(printf '%-21s %s (%s)' "$name" "$want" "$src")" ] || {
 			echo "mask $mask: got '$out'"
 			return 1
 		}
@@ -327,11 +327,11 @@ precedence_matrix() {
 @test "precedence: the client ID from flag, environment and file" {
 	printf '[default]\nclient-id = file-id\n' >"$BATS_TEST_TMPDIR/m.conf"
 	run env NITRO_CLIENT_ID=env-id "$NT" --config "$BATS_TEST_TMPDIR/m.conf" --show-config --client-id flag-id
-	[[ "$output" == *"client-id            flag-id (flag)"* ]]
+	[[ "$output" == *"client-id             flag-id (flag)"* ]]
 	run env NITRO_CLIENT_ID=env-id "$NT" --config "$BATS_TEST_TMPDIR/m.conf" --show-config
-	[[ "$output" == *"client-id            env-id (env NITRO_CLIENT_ID)"* ]]
+	[[ "$output" == *"client-id             env-id (env NITRO_CLIENT_ID)"* ]]
 	run "$NT" --config "$BATS_TEST_TMPDIR/m.conf" --show-config
-	[[ "$output" == *"client-id            file-id ($BATS_TEST_TMPDIR/m.conf:2)"* ]]
+	[[ "$output" == *"client-id             file-id ($BATS_TEST_TMPDIR/m.conf:2)"* ]]
 }
 
 @test "--show-config: every setting and its source, never the secret, no request" {
@@ -342,13 +342,13 @@ retries = 4"
 	run --separate-stderr env NITRO_CLIENT_ID=env-id "$NT" --show-config --base-url "$BASE"
 	[ "$status" -eq 0 ]
 	[[ "$output" != *"$SECRET"* ]]
-	[ "${lines[0]}" = "config               $(CONF_DIR)/config (default)" ]
-	[ "${lines[1]}" = "profile              default (default)" ]
-	[[ "$output" == *"client-secret        (set) ($(CONF_DIR)/config:2)"* ]]
-	[[ "$output" == *"client-id            env-id (env NITRO_CLIENT_ID)"* ]]
-	[[ "$output" == *"base-url             $BASE (flag)"* ]]
-	[[ "$output" == *"retries              4 ($(CONF_DIR)/config:3)"* ]]
-	[[ "$output" == *"client-secret-file   (unset)"* ]]
+	[ "${lines[0]}" = "config                $(CONF_DIR)/config (default)" ]
+	[ "${lines[1]}" = "profile               default (default)" ]
+	[[ "$output" == *"client-secret         (set) ($(CONF_DIR)/config:2)"* ]]
+	[[ "$output" == *"client-id             env-id (env NITRO_CLIENT_ID)"* ]]
+	[[ "$output" == *"base-url              $BASE (flag)"* ]]
+	[[ "$output" == *"retries               4 ($(CONF_DIR)/config:3)"* ]]
+	[[ "$output" == *"client-secret-file    (unset)"* ]]
 	[ "${#lines[@]}" = 16 ]
 	[ "$(request_count)" = 0 ]
 }
@@ -356,8 +356,8 @@ retries = 4"
 @test "--show-config exits 3 when a credential is missing" {
 	run "$NT" --show-config --client-id x
 	[ "$status" -eq 3 ]
-	[[ "$output" == *"client-secret        (unset)"* ]]
-	[[ "$output" == *"config               $HOME/.config/nitro-token/config (default, not found)"* ]]
+	[[ "$output" == *"client-secret         (unset)"* ]]
+	[[ "$output" == *"config                $HOME/.config/nitro-token/config (default, not found)"* ]]
 }
 
 @test "a secret given on the command line is gone from /proc/PID/cmdline during the request" {
@@ -488,7 +488,7 @@ client-id = $ID"
 client-id = $pad"
 	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --show-config
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"client-id            $pad ($(CONF_DIR)/config:2)"* ]]
+	[[ "$output" == *"client-id             $pad ($(CONF_DIR)/config:2)"* ]]
 	write_config "[default]
 client-id = ${pad}b"
 	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --show-config
@@ -542,7 +542,7 @@ client-secret ="
 		run env "$v=$SRV/ca.pem" NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "$BASE" --retries 0
 		[ "$status" -eq 0 ]
 		run env "$v=$SRV/ca.pem" NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "$BASE" --show-config
-		[[ "$output" == *"cacert               $SRV/ca.pem (env $v)"* ]]
+		[[ "$output" == *"cacert                $SRV/ca.pem (env $v)"* ]]
 	done
 	mkdir "$BATS_TEST_TMPDIR/certs"
 	cp "$SRV/ca.pem" "$BATS_TEST_TMPDIR/certs/"
@@ -666,7 +666,7 @@ client-secret ="
 	for w in yes true on 1 YES True ON; do
 		run env NITRO_CACHE="$w" "$NT" --show-config --client-id x --client-secret-command true
 		[ "$status" -eq 0 ]
-		[[ "$output" == *"cache                $w (env NITRO_CACHE)"* ]]
+		[[ "$output" == *"cache                 $w (env NITRO_CACHE)"* ]]
 	done
 	for w in no false off 0 NO Off; do
 		run env NITRO_CACHE="$w" "$NT" --show-config --client-id x --client-secret-command true
@@ -680,4 +680,21 @@ client-secret ="
 		grep -q "^| cache on/off .*\`$w\`" "$ROOT/README.md"
 		grep -q "^\.Cm .*\b$w\b" "$ROOT/nitro-token.1"
 	done
+}
+
+@test "--show-config: an overridden secret source shows its source and what overrode it; the name column fits" {
+	printf '%s\n' "$SECRET" >"$BATS_TEST_TMPDIR/s"
+	run --separate-stderr env NITRO_CLIENT_SECRET=x NITRO_CLIENT_SECRET_FILE="$BATS_TEST_TMPDIR/s" \
+		"$NT" --show-config --client-id a --client-secret-command 'echo y'
+	[ "$status" -eq 0 ]
+	[ "${lines[8]}" = "client-secret         (set) (env NITRO_CLIENT_SECRET, overridden by --client-secret-command)" ]
+	[ "${lines[9]}" = "client-secret-command echo y (flag)" ]
+	[ "${lines[10]}" = "client-secret-file    $BATS_TEST_TMPDIR/s (env NITRO_CLIENT_SECRET_FILE, overridden by --client-secret-command)" ]
+	[[ "$output" != *"x (env"* ]]
+	write_config "[default]
+client-secret-command = echo z"
+	run --separate-stderr env NITRO_CLIENT_SECRET="$SECRET" "$NT" --show-config --client-id a
+	[ "$status" -eq 0 ]
+	[ "${lines[9]}" = "client-secret-command echo z ($(CONF_DIR)/config:2, overridden by NITRO_CLIENT_SECRET)" ]
+	[[ "$output" != *"$SECRET"* ]]
 }
