@@ -101,6 +101,8 @@ cli_usage(FILE *fp)
 	    "                                                         (NITRO_FORMAT)\n"
 	    "  --json                     same as --format json\n"
 	    "  --export                   same as --format export\n"
+	    "  One of -f, --json and --export; none with COMMAND, which ignores\n"
+	    "  NITRO_FORMAT and format in the config file.\n"
 	    "\n"
 	    "Network:\n"
 	    "  --base-url URL             API base URL (NITRO_BASE_URL,\n"
@@ -202,18 +204,38 @@ bad_option(int argc, char **argv, int opt)
 	return CLI_EUSAGE;
 }
 
+/*
+ * -f, --json and --export all choose the output format: one of them, as
+ * often as it likes, but not two (which would win is a guess).
+ */
+static int
+choose_format(struct config_args *args, int *by, int opt, const char *format)
+{
+	char a[64], b[64];
+
+	if (*by != 0 && *by != opt) {
+		msg_err("options %s and %s both choose the output format; keep one",
+			option_name(*by, a, sizeof(a)), option_name(opt, b, sizeof(b)));
+		return CLI_EUSAGE;
+	}
+	*by = opt;
+	args->flag[SET_FORMAT] = format;
+	return CLI_OK;
+}
+
 static int
 parse(struct cli *cli, struct config_args *args, int argc, char **argv)
 {
 	char name[64];
-	int c, set;
+	int c, set, format_by = 0;
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			args->flag[SET_FORMAT] = optarg;
+			if (choose_format(args, &format_by, c, optarg) != CLI_OK)
+				return CLI_EUSAGE;
 			break;
 		case 'h':
 			return CLI_HELP;
@@ -229,13 +251,15 @@ parse(struct cli *cli, struct config_args *args, int argc, char **argv)
 			args->file = optarg;
 			break;
 		case OPT_EXPORT:
-			args->flag[SET_FORMAT] = "export";
+			if (choose_format(args, &format_by, c, "export") != CLI_OK)
+				return CLI_EUSAGE;
 			break;
 		case OPT_FORGET:
 			cli->forget = 1;
 			break;
 		case OPT_JSON:
-			args->flag[SET_FORMAT] = "json";
+			if (choose_format(args, &format_by, c, "json") != CLI_OK)
+				return CLI_EUSAGE;
 			break;
 		case OPT_LIST_PROFILES:
 			cli->list_profiles = 1;
@@ -279,6 +303,12 @@ parse(struct cli *cli, struct config_args *args, int argc, char **argv)
 			return CLI_EUSAGE;
 		}
 		cli->command = argv + optind;
+	}
+	/* COMMAND gets the token in its environment: a format would print nothing */
+	if (cli->command != NULL && format_by != 0) {
+		msg_err("option %s has no meaning with a command after '--'",
+			option_name(format_by, name, sizeof(name)));
+		return CLI_EUSAGE;
 	}
 	return CLI_OK;
 }

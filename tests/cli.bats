@@ -209,3 +209,29 @@ nitro-token: cache: stored the token" ]
 	[[ "$stderr" != *"$BATS_TEST_TMPDIR/s"* ]]
 	[[ "$stderr" != *$'\033'* ]]
 }
+
+@test "one format option: two that differ are a usage error, and none goes with a command" {
+	start_server
+	run nts --json --export
+	[ "$status" -eq 2 ]
+	[ "$output" = "nitro-token: options '--json' and '--export' both choose the output format; keep one
+Try 'nitro-token --help' for more information." ]
+	run nts -f token --json
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "nitro-token: options '--format' (-f) and '--json' both choose the output format; keep one" ]
+	run nts --json -- true
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "nitro-token: option '--json' has no meaning with a command after '--'" ]
+	run nts -f github -- true
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "nitro-token: option '--format' (-f) has no meaning with a command after '--'" ]
+	[ "$(request_count)" = 0 ]
+	# the same option twice: the last wins, as getopt has it
+	run nts -f json -f token
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	# a format from the environment is ignored in exec mode
+	run env NITRO_FORMAT=json NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" -- sh -c 'echo "$NITRO_ACCESS_TOKEN"'
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+}
