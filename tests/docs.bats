@@ -240,3 +240,9 @@ complete_bash() {
 		grep -q 'SPDX-License-Identifier: MIT' "$f" || { echo "no SPDX line: $f"; return 1; }
 	done
 }
+
+@test "README and man page say that an expiresIn of zero or below is an unknown lifetime, as the code does" {
+	grep -q '^- \*\*Lifetime\.\*\* .*' "$ROOT/README.md"
+	sed -n '/^- \*\*Lifetime\.\*\*/,/^- /p' "$ROOT/README.md" | tr '\n' ' ' | grep -q 'zero or negative, fractional, a string, or too large to hold'
+	mandoc -T ascii "$ROOT/nitro-token.1" | sed 's/.\x08//g' | tr -s ' \n' ' ' | grep -q 'zero or negative, fractional, a string or too large to hold, it is unknown'
+}
