@@ -1,19 +1,11 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
-# Credentials and settings from every source: the config file and its
-# profiles, secret files and stdin, one precedence order, --show-config,
-# and secret hygiene.
+# Settings from every source: the config file and its profiles, one
+# precedence order, --show-config, and the checks of each value.  Every
+# source of the client secret is tested in secrets.bats.
 
 load helper
 
-CONF_DIR() { echo "$HOME/.config/nitro-token"; }
-
-# write_config TEXT: the default config file, mode 0600
-write_config() {
-	mkdir -p "$(CONF_DIR)"
-	printf '%s\n' "$1" >"$(CONF_DIR)/config"
-	chmod 600 "$(CONF_DIR)/config"
-}
 
 @test "the default config file's [default] profile supplies everything" {
 	start_server
@@ -32,8 +24,8 @@ format = json"
 
 @test "XDG_CONFIG_HOME moves the default config file" {
 	start_server
-	mkdir -p "$BATS_TEST_TMPDIR/xdg/nitro-token"
-	printf '[default]\nclient-id = %s\n' "$ID" >"$BATS_TEST_TMPDIR/xdg/nitro-token/config"
+	write_config "[default]
+client-id = $ID" "$BATS_TEST_TMPDIR/xdg/nitro-token/config"
 	run env XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/xdg" NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE"
 	[ "$status" -eq 0 ]
 	assert_one_good_request
@@ -215,79 +207,6 @@ client-id = $ID"
 	[ "$status" -eq 0 ]
 }
 
-@test "--client-secret-file reads a file and drops one trailing newline" {
-	start_server
-	printf '%s\n\n' "$SECRET" >"$BATS_TEST_TMPDIR/s2"
-	printf '%s\n' "$SECRET" >"$BATS_TEST_TMPDIR/s1"
-	chmod 444 "$BATS_TEST_TMPDIR/s1"
-	run nt --client-secret-file "$BATS_TEST_TMPDIR/s1"
-	[ "$status" -eq 0 ]
-	[ "$(request 1 '.body | fromjson | .clientSecret')" = "$SECRET" ]
-	run nt --client-secret-file "$BATS_TEST_TMPDIR/s2"
-	[ "$status" -eq 0 ]
-	# only one newline goes: the second is part of the secret
-	[ "$(request 2 '.body | fromjson | .clientSecret | @json')" = "\"$SECRET\\n\"" ]
-}
-
-@test "--client-secret-file - reads standard input" {
-	start_server
-	run sh -c 'printf "%s\n" "$1" | "$2" --base-url "$3" --client-id x --client-secret-file -' sh "$SECRET" "$NT" "$BASE"
-	[ "$status" -eq 0 ]
-	[ "$(request 1 '.body | fromjson | .clientSecret')" = "$SECRET" ]
-}
-
-@test "NITRO_CLIENT_SECRET_FILE, the mounted-secret convention" {
-	start_server
-	printf '%s' "$SECRET" >"$BATS_TEST_TMPDIR/mounted"
-	run env NITRO_CLIENT_SECRET_FILE="$BATS_TEST_TMPDIR/mounted" "$NT" --base-url "$BASE" --client-id "$ID"
-	[ "$status" -eq 0 ]
-	assert_one_good_request
-}
-
-@test "an empty, missing or oversized secret file: exit 3, nothing sent" {
-	start_server
-	printf '\n' >"$BATS_TEST_TMPDIR/empty"
-	run nt --client-secret-file "$BATS_TEST_TMPDIR/empty"
-	[ "$status" -eq 3 ]
-	[ "$output" = "nitro-token: --client-secret-file: client secret in '$BATS_TEST_TMPDIR/empty' is empty" ]
-	run nt --client-secret-file "$BATS_TEST_TMPDIR/missing"
-	[ "$status" -eq 3 ]
-	[ "$output" = "nitro-token: --client-secret-file: cannot open the secret file it names: No such file or directory" ]
-	head -c 5000 /dev/zero | tr '\0' a >"$BATS_TEST_TMPDIR/big"
-	run nt --client-secret-file "$BATS_TEST_TMPDIR/big"
-	[ "$status" -eq 3 ]
-	[ "$output" = "nitro-token: --client-secret-file: client secret in '$BATS_TEST_TMPDIR/big' is longer than 4096 bytes" ]
-	run sh -c ': | "$1" --base-url "$2" --client-id x --client-secret-file -' sh "$NT" "$BASE"
-	[ "$status" -eq 3 ]
-	[ "$(request_count)" = 0 ]
-}
-
-@test "two secret sources on one level: exit 2 for flags, 3 for environment or file" {
-	start_server
-	printf 'x\n' >"$BATS_TEST_TMPDIR/s"
-	run nt -q --client-secret a --client-secret-file "$BATS_TEST_TMPDIR/s"
-	[ "$status" -eq 2 ]
-	[ "$output" = "nitro-token: --client-secret and --client-secret-file both give the client secret; keep one" ]
-	run env NITRO_CLIENT_SECRET=a NITRO_CLIENT_SECRET_FILE="$BATS_TEST_TMPDIR/s" "$NT" --base-url "$BASE" --client-id "$ID"
-	[ "$status" -eq 3 ]
-	[ "$output" = "nitro-token: NITRO_CLIENT_SECRET and NITRO_CLIENT_SECRET_FILE both give the client secret; keep one" ]
-	write_config "[default]
-client-secret = a
-client-secret-file = /x"
-	run nt
-	[ "$status" -eq 3 ]
-	[ "$output" = "nitro-token: $(CONF_DIR)/config:2: client-secret and $(CONF_DIR)/config:3: client-secret-file both give the client secret; keep one" ]
-	[ "$(request_count)" = 0 ]
-}
-
-@test "a secret file given as a flag beats a secret in the environment" {
-	start_server
-	printf '%s\n' "$SECRET" >"$BATS_TEST_TMPDIR/s"
-	run env NITRO_CLIENT_SECRET=from-env "$NT" --base-url "$BASE" --client-id "$ID" --client-secret-file "$BATS_TEST_TMPDIR/s"
-	[ "$status" -eq 0 ]
-	assert_one_good_request
-}
-
 # matrix SETTING FLAGVALUE ENVVAR ENVVALUE FILEVALUE DEFAULT
 # every combination of levels; the highest present must win, with its source
 precedence_matrix() {
@@ -295,9 +214,10 @@ precedence_matrix() {
 	for mask in 0 1 2 3 4 5 6 7; do
 		args=() envs=()
 		if (( mask & 4 )); then
-			printf '[default]\n%s = %s\n' "$name" "$filev" >"$BATS_TEST_TMPDIR/m.conf"
+			write_config "[default]
+$name = $filev" "$BATS_TEST_TMPDIR/m.conf"
 		else
-			printf '[default]\n' >"$BATS_TEST_TMPDIR/m.conf"
+			write_config "[default]" "$BATS_TEST_TMPDIR/m.conf"
 		fi
 		(( mask & 2 )) && envs=("$envvar=$ev")
 		(( mask & 1 )) && args=("--$name" "$fv")
@@ -325,7 +245,8 @@ precedence_matrix() {
 }
 
 @test "precedence: the client ID from flag, environment and file" {
-	printf '[default]\nclient-id = file-id\n' >"$BATS_TEST_TMPDIR/m.conf"
+	write_config "[default]
+client-id = file-id" "$BATS_TEST_TMPDIR/m.conf"
 	run env NITRO_CLIENT_ID=env-id "$NT" --config "$BATS_TEST_TMPDIR/m.conf" --show-config --client-id flag-id
 	[[ "$output" == *"client-id             flag-id (flag)"* ]]
 	run env NITRO_CLIENT_ID=env-id "$NT" --config "$BATS_TEST_TMPDIR/m.conf" --show-config
@@ -358,27 +279,6 @@ retries = 4"
 	[ "$status" -eq 3 ]
 	[[ "$output" == *"client-secret         (unset)"* ]]
 	[[ "$output" == *"config                $HOME/.config/nitro-token/config (default, not found)"* ]]
-}
-
-@test "a secret given on the command line is gone from /proc/PID/cmdline during the request" {
-	start_server
-	respond '{"status":200,"body":{"access_token":"t"},"delay":1.5}'
-	"$NT" -q --base-url "$BASE" --client-id "$ID" --client-secret "$SECRET" >/dev/null &
-	local pid=$! i
-	for i in $(seq 100); do
-		[ "$(request_count)" = 1 ] && break
-		sleep 0.02
-	done
-	[ "$(request_count)" = 1 ]
-	local cmdline limits
-	cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline")
-	limits=$(grep 'Max core file size' "/proc/$pid/limits")
-	wait "$pid"
-	[[ "$cmdline" == *"--client-secret "* ]]
-	[[ "$cmdline" != *"$SECRET"* ]]
-	# the soft limit only: exec mode gives COMMAND the hard limit back
-	[[ "$limits" =~ Max\ core\ file\ size\ +0\  ]]
-	[ "$(request 1 '.body | fromjson | .clientSecret')" = "$SECRET" ]
 }
 
 @test "an empty environment variable counts as unset" {
@@ -584,81 +484,6 @@ client-secret ="
 	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$(head -c 4096 /dev/zero | tr '\0' i)"
 	[ "$status" -eq 0 ]
 	[ "$(request 1 '.body | fromjson | .clientID | length')" = 4096 ]
-}
-
-@test "a secret of 4096 control characters is sent, JSON-escaped" {
-	start_server
-	head -c 4096 /dev/zero | tr '\0' '\001' >"$BATS_TEST_TMPDIR/ctl"
-	run nt --client-secret-file "$BATS_TEST_TMPDIR/ctl"
-	[ "$status" -eq 0 ]
-	[ "$(request 1 '.body | fromjson | .clientSecret | length')" = 4096 ]
-	[ "$(request 1 '.body | fromjson | .clientSecret | explode | unique')" = "$(jq -c -n '[1]' | jq '.')" ]
-}
-
-@test "secret files: one CRLF is dropped, the limit counts after it, a BOM is refused" {
-	start_server
-	printf '%s\r\n' "$SECRET" >"$BATS_TEST_TMPDIR/crlf"
-	run nt --client-secret-file "$BATS_TEST_TMPDIR/crlf"
-	[ "$status" -eq 0 ]
-	assert_one_good_request
-	{ head -c 4096 /dev/zero | tr '\0' a; printf '\r\n'; } >"$BATS_TEST_TMPDIR/max"
-	run nt --client-secret-file "$BATS_TEST_TMPDIR/max"
-	[ "$status" -eq 0 ]
-	[ "$(request 2 '.body | fromjson | .clientSecret | length')" = 4096 ]
-	{ head -c 4097 /dev/zero | tr '\0' a; printf '\n'; } >"$BATS_TEST_TMPDIR/over"
-	run nt --client-secret-file "$BATS_TEST_TMPDIR/over"
-	[ "$status" -eq 3 ]
-	[ "$output" = "nitro-token: --client-secret-file: client secret in '$BATS_TEST_TMPDIR/over' is longer than 4096 bytes" ]
-	printf '\357\273\277%s\n' "$SECRET" >"$BATS_TEST_TMPDIR/bom"
-	run nt --client-secret-file "$BATS_TEST_TMPDIR/bom"
-	[ "$status" -eq 3 ]
-	[ "$output" = "nitro-token: --client-secret-file: client secret in '$BATS_TEST_TMPDIR/bom' starts with a UTF-8 byte order mark; save the file without it" ]
-	printf 'a\0b\n' >"$BATS_TEST_TMPDIR/nul"
-	run nt --client-secret-file "$BATS_TEST_TMPDIR/nul"
-	[ "$status" -eq 3 ]
-	[ "$output" = "nitro-token: --client-secret-file: client secret in '$BATS_TEST_TMPDIR/nul' has a NUL byte" ]
-	[ "$(request_count)" = 2 ]
-}
-
-@test "a secret-file path that cannot be opened is never echoed: it may be the secret" {
-	start_server
-	run env NITRO_CLIENT_SECRET_FILE="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
-	[ "$status" -eq 3 ]
-	[ "$output" = "nitro-token: NITRO_CLIENT_SECRET_FILE: cannot open the secret file it names: No such file or directory" ]
-	[ "$(request_count)" = 0 ]
-}
-
-@test "a FIFO nobody writes to as the secret file ends at --timeout with exit 3" {
-	start_server
-	mkfifo "$BATS_TEST_TMPDIR/fifo"
-	local t0 t1
-	t0=$(date +%s)
-	run timeout 20 "$NT" --base-url "$BASE" --client-id "$ID" --client-secret-file "$BATS_TEST_TMPDIR/fifo" --timeout 2
-	t1=$(date +%s)
-	[ "$status" -eq 3 ]
-	[ "$output" = "nitro-token: --client-secret-file: timed out reading the client secret from '$BATS_TEST_TMPDIR/fifo' (--timeout)" ]
-	[ $((t1 - t0)) -lt 10 ]
-	[ "$(request_count)" = 0 ]
-}
-
-@test "a pipe as the secret file works, as <(pass show x) gives it" {
-	start_server
-	run bash -c '"$1" --base-url "$2" --client-id "$3" --client-secret-file <(sleep 0.3; printf "%s\n" "$4")' \
-		sh "$NT" "$BASE" "$ID" "$SECRET"
-	[ "$status" -eq 0 ]
-	assert_one_good_request
-}
-
-@test "--client-secret-file - on a terminal prompts on stderr with echo off" {
-	start_server
-	run python3 "$TESTS_DIR/pty_prompt.py" "$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" --client-secret-file -
-	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "prompt: nitro-token: client secret: " ]
-	[ "${lines[1]}" = "echo during prompt: off" ]
-	[ "${lines[2]}" = "echo after: on" ]
-	[ "${lines[3]}" = "secret shown: no" ]
-	[ "${lines[4]}" = "exit: 0" ]
-	assert_one_good_request
 }
 
 @test "one parser for yes or no: the words it takes, in any case, and a message that lists them" {

@@ -102,12 +102,10 @@ complete_bash() {
 }
 
 @test "bash completion: profile names from the config file after --profile" {
-	mkdir -p "$HOME/.config/nitro-token"
-	printf '[default]\nclient-id = a\n[ci]\n[prod-eu]\n# [commented]\n' >"$HOME/.config/nitro-token/config"
-	chmod 600 "$HOME/.config/nitro-token/config"
+	write_config "$(printf '[default]\nclient-id = a\n[ci]\n[prod-eu]\n# [commented]')"
 	run complete_bash nitro-token --profile ''
 	[ "$output" = "$(printf '%s\n' ci default prod-eu)" ]
-	printf '[other]\n' >"$BATS_TEST_TMPDIR/c"
+	write_config '[other]' "$BATS_TEST_TMPDIR/c"
 	run complete_bash nitro-token --config "$BATS_TEST_TMPDIR/c" --profile ''
 	[ "$output" = other ]
 	NITRO_CONFIG="$BATS_TEST_TMPDIR/c" run complete_bash nitro-token --profile o
@@ -115,10 +113,7 @@ complete_bash() {
 }
 
 @test "bash completion never expands a profile name read from a config file" {
-	mkdir -p "$HOME/.config/nitro-token"
-	printf '[default]\n[$(touch %s/pwned)]\n[`touch %s/pwned2`]\n[*]\n' "$BATS_TEST_TMPDIR" "$BATS_TEST_TMPDIR" \
-		>"$HOME/.config/nitro-token/config"
-	chmod 600 "$HOME/.config/nitro-token/config"
+	write_config "$(printf '[default]\n[$(touch %s/pwned)]\n[`touch %s/pwned2`]\n[*]' "$BATS_TEST_TMPDIR" "$BATS_TEST_TMPDIR")"
 	: >"$BATS_TEST_TMPDIR/a-file-a-glob-would-find"
 	cd "$BATS_TEST_TMPDIR"
 	run complete_bash nitro-token --profile ''
@@ -131,10 +126,7 @@ complete_bash() {
 }
 
 @test "--list-profiles prints the profiles as inih reads them, one a line" {
-	mkdir -p "$HOME/.config/nitro-token"
-	printf '\357\273\277[default]\nclient-id = a\n; [commented]\n[ci]\n[prod-eu]\nbase-url = https://x.invalid\n' \
-		>"$HOME/.config/nitro-token/config"
-	chmod 600 "$HOME/.config/nitro-token/config"
+	write_config "$(printf '\357\273\277[default]\nclient-id = a\n; [commented]\n[ci]\n[prod-eu]\nbase-url = https://x.invalid')"
 	run "$NT" --list-profiles
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' default ci prod-eu)" ]
@@ -157,9 +149,7 @@ complete_bash() {
 }
 
 @test "fish completion: formats and profiles" {
-	mkdir -p "$HOME/.config/nitro-token"
-	printf '[default]\n[ci]\n[$(touch %s/pwned)]\n' "$BATS_TEST_TMPDIR" >"$HOME/.config/nitro-token/config"
-	chmod 600 "$HOME/.config/nitro-token/config"
+	write_config "$(printf '[default]\n[ci]\n[$(touch %s/pwned)]' "$BATS_TEST_TMPDIR")"
 	mkdir -p "$BATS_TEST_TMPDIR/bin"
 	ln -sf "$NT" "$BATS_TEST_TMPDIR/bin/nitro-token"
 	run env PATH="$BATS_TEST_TMPDIR/bin:$PATH" fish -c "source '$ROOT/completions/nitro-token.fish'; complete -C 'nitro-token --profile '"

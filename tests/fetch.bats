@@ -113,82 +113,32 @@ load helper
 	assert_one_good_request
 }
 
-@test "400 with an OAuth error: exit 5, the server's words, one request" {
-	start_server
-	respond '{"status":400,"body":{"error":"invalid_request","error_description":"clientID is malformed","error_uri":"https://docs.example/e"}}'
-	run nts
-	[ "$status" -eq 5 ]
-	[ "$output" = "nitro-token: 400 invalid_request: clientID is malformed see https://docs.example/e" ]
-	[ "$(request_count)" = 1 ]
-}
+# what each answer that is not a token means: the answer (fake_server.py's
+# JSON), --retries, the exit status, stderr; each makes exactly one request
+# (4xx, 3xx and 2xx are never retried; 5xx and 429 are, so they get 0)
+STATUS_TABLE='{"status":400,"body":{"error":"invalid_request","error_description":"clientID is malformed","error_uri":"https://docs.example/e"}}|2|5|nitro-token: 400 invalid_request: clientID is malformed see https://docs.example/e
+{"status":401,"body":{"error":"invalid_client","error_description":"Client authentication failed"}}|2|6|nitro-token: 401 invalid_client: Client authentication failed
+{"status":403,"body":{"error":"access_denied"}}|2|6|nitro-token: 403 access_denied
+{"status":404,"raw":"not here","headers":{"Content-Type":"text/plain"}}|2|5|nitro-token: 404: unexpected answer (content type text/plain)
+{"status":500,"body":{"error":"server_error","error_description":"boom"}}|0|7|nitro-token: 500 server_error: boom
+{"status":502,"raw":"<html>bad gateway</html>","headers":{"Content-Type":"text/html"}}|0|7|nitro-token: 502: unexpected answer (content type text/html)
+{"status":429,"body":{"error":"slow_down"}}|0|7|nitro-token: 429 slow_down
+{"status":307,"headers":{"Location":"http://127.0.0.1:1/steal"},"raw":""}|2|8|nitro-token: 307: the server redirected; redirects are never followed
+{"status":204,"raw":""}|2|8|nitro-token: 204: unexpected answer (content type none)'
 
-@test "401: exit 6 and exactly one request" {
+@test "every answer that is not a token: its exit status, the server's words, one request" {
 	start_server
-	respond '{"status":401,"body":{"error":"invalid_client","error_description":"Client authentication failed"}}'
-	run nts
-	[ "$status" -eq 6 ]
-	[ "$output" = "nitro-token: 401 invalid_client: Client authentication failed" ]
-	[ "$(request_count)" = 1 ]
-}
-
-@test "403: exit 6" {
-	start_server
-	respond '{"status":403,"body":{"error":"access_denied"}}'
-	run nts
-	[ "$status" -eq 6 ]
-	[ "$output" = "nitro-token: 403 access_denied" ]
-	[ "$(request_count)" = 1 ]
-}
-
-@test "another 4xx (404): exit 5, one request" {
-	start_server
-	respond '{"status":404,"raw":"not here","headers":{"Content-Type":"text/plain"}}'
-	run nts
-	[ "$status" -eq 5 ]
-	[ "$output" = "nitro-token: 404: unexpected answer (content type text/plain)" ]
-	[ "$(request_count)" = 1 ]
-}
-
-@test "500 with an OAuth error and no retries: exit 7" {
-	start_server
-	respond '{"status":500,"body":{"error":"server_error","error_description":"boom"}}'
-	run nts --retries 0
-	[ "$status" -eq 7 ]
-	[ "$output" = "nitro-token: 500 server_error: boom" ]
-	[ "$(request_count)" = 1 ]
-}
-
-@test "an HTML proxy page on 502: exit 7 with status and content type" {
-	start_server
-	respond '{"status":502,"raw":"<html>bad gateway</html>","headers":{"Content-Type":"text/html"}}'
-	run nts --retries 0
-	[ "$status" -eq 7 ]
-	[ "$output" = "nitro-token: 502: unexpected answer (content type text/html)" ]
-}
-
-@test "429 once retries are used up: exit 7" {
-	start_server
-	respond '{"status":429,"body":{"error":"slow_down"}}'
-	run nts --retries 0
-	[ "$status" -eq 7 ]
-	[ "$output" = "nitro-token: 429 slow_down" ]
-}
-
-@test "a redirect is never followed: exit 8" {
-	start_server
-	respond "{\"status\":307,\"headers\":{\"Location\":\"http://127.0.0.1:1/steal\"},\"raw\":\"\"}"
-	run nts
-	[ "$status" -eq 8 ]
-	[ "$output" = "nitro-token: 307: the server redirected; redirects are never followed" ]
-	[ "$(request_count)" = 1 ]
-}
-
-@test "a 2xx other than 200 is not a token: exit 8" {
-	start_server
-	respond '{"status":204,"raw":""}'
-	run nts
-	[ "$status" -eq 8 ]
-	[ "$output" = "nitro-token: 204: unexpected answer (content type none)" ]
+	local answer retries want message before rows=0
+	while IFS='|' read -r answer retries want message; do
+		respond "$answer"
+		before=$(request_count)
+		run nts --retries "$retries"
+		[ "$status" -eq "$want" ] || { echo "$answer: exit $status"; return 1; }
+		[ "$output" = "$message" ] || { echo "$answer: $output"; return 1; }
+		[ "$(request_count)" = $((before + 1)) ]
+		rows=$((rows + 1))
+	done <<<"$STATUS_TABLE"
+	[ "$rows" = 9 ]
 }
 
 @test "connection refused: exit 4" {

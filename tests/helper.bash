@@ -109,6 +109,18 @@ make_cert() {
 		-CAcreateserial -days 2 -extfile "$SRV/ext" -out "$SRV/server.pem" 2>/dev/null
 }
 
+# CONF_DIR: the default config file's directory
+CONF_DIR() { echo "$HOME/.config/nitro-token"; }
+
+# write_config TEXT [FILE]: TEXT and a newline into FILE (default: the
+# default config file), mode 0600, its directory made
+write_config() {
+	local f=${2:-$(CONF_DIR)/config}
+	mkdir -p "$(dirname "$f")"
+	printf '%s\n' "$1" >"$f"
+	chmod 600 "$f"
+}
+
 # respond ITEM...: the answers to give, in order (JSON objects, see fake_server.py)
 respond() {
 	local IFS=,
