@@ -23,6 +23,7 @@ enum {
 	OPT_JSON,
 	OPT_LIST_PROFILES,
 	OPT_NO_CACHE,
+	OPT_PRINT_TABLES,
 	OPT_PROFILE,
 	OPT_REFRESH,
 	OPT_SHOW_CONFIG,
@@ -48,6 +49,8 @@ static const struct option longopts[] = {
     {"list-profiles", no_argument, NULL, OPT_LIST_PROFILES},
     {"min-ttl", required_argument, NULL, OPT_SETTING + SET_MIN_TTL},
     {"no-cache", no_argument, NULL, OPT_NO_CACHE},
+    /* not in usage(): the test suite checks the documents against the tables */
+    {"print-tables", no_argument, NULL, OPT_PRINT_TABLES},
     {"profile", required_argument, NULL, OPT_PROFILE},
     {"quiet", no_argument, NULL, 'q'},
     {"refresh", no_argument, NULL, OPT_REFRESH},
@@ -59,9 +62,35 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
+/*
+ * The exit statuses, as --help says them; main.c's enum exit_code has the
+ * codes, and tests/docs.bats holds README and the man page to this table.
+ */
+static const struct {
+	const char *codes;
+	const char *text; /* continued lines indented to the text */
+} exit_statuses[] = {
+    {"0", "token printed, or COMMAND run (then COMMAND's status)"},
+    {"1", "internal error: out of memory, write to stdout failed (a closed pipe),\n"
+	  "     libcurl missing, older than 7.68 or refusing an option"},
+    {"2", "usage: unknown option or bad value on the command line"},
+    {"3", "configuration: missing or invalid credentials or settings, or a secret\n"
+	  "     file not read within --timeout"},
+    {"4", "network or TLS: DNS, connect, certificate, timeout, reset, proxy 407"},
+    {"5", "request rejected: HTTP 400 and other 4xx"},
+    {"6", "unauthorized: HTTP 401 or 403"},
+    {"7", "server error: HTTP 5xx, or 429 after the retries"},
+    {"8", "invalid response: no usable token, a redirect, or a token answer over\n"
+	  "     64 KiB"},
+    {"126, 127", "exec mode: COMMAND cannot be run, or is not found"},
+    {"130, 143", "interrupted by SIGINT, SIGTERM"},
+};
+
 void
 cli_usage(FILE *fp)
 {
+	size_t i;
+
 	fputs(
 	    "usage: " PROGNAME " [-hqVv] [-f format] [--json | --export] [--base-url url]\n"
 	    "                   [--client-id id] [--client-secret-file file |\n"
@@ -98,7 +127,7 @@ cli_usage(FILE *fp)
 	    "  -f, --format FORMAT        token, json, export, fish, powershell, dotenv,\n"
 	    "                             header, curl, github (::add-mask:: and\n"
 	    "                             $GITHUB_ENV) or azure (task.setvariable)\n"
-	    "                                                         (NITRO_FORMAT)\n"
+	    "                             default token               (NITRO_FORMAT)\n"
 	    "  --json                     same as --format json\n"
 	    "  --export                   same as --format export\n"
 	    "  One of -f, --json and --export; none with COMMAND, which ignores\n"
@@ -119,8 +148,11 @@ cli_usage(FILE *fp)
 	    "                                                         (NITRO_RETRIES)\n"
 	    "\n"
 	    "Cache:\n"
-	    "  --cache-dir DIR            default $XDG_CACHE_HOME/nitro-token (NITRO_CACHE_DIR)\n"
-	    "  --no-cache                 neither read nor write the cache (NITRO_CACHE=no)\n"
+	    "  --cache-dir DIR            default $XDG_CACHE_HOME/nitro-token, else\n"
+	    "                             ~/.cache/nitro-token (NITRO_CACHE_DIR,\n"
+	    "                             NITRO_TOKEN_CACHE_DIR)\n"
+	    "  --no-cache                 neither read nor write the cache (NITRO_CACHE=no;\n"
+	    "                             default yes: the cache is used)\n"
 	    "  --refresh                  fetch a new token and replace the cached one\n"
 	    "  --forget                   remove the cached token of these credentials,\n"
 	    "                             print nothing, send nothing\n"
@@ -135,22 +167,30 @@ cli_usage(FILE *fp)
 	    "                             twice: HTTP headers, credentials redacted\n"
 	    "  -V, --version              print the version and libcurl's and exit\n"
 	    "\n"
-	    "Exit status:\n"
-	    "  0  token printed, or COMMAND run (then COMMAND's status; 126 cannot run it,\n"
-	    "     127 not found)\n"
-	    "  1  internal error: out of memory, write to stdout failed (a closed pipe),\n"
-	    "     libcurl missing, older than 7.68 or refusing an option\n"
-	    "  2  usage: unknown option or bad value on the command line\n"
-	    "  3  configuration: missing or invalid credentials or settings, or a secret\n"
-	    "     file not read within --timeout\n"
-	    "  4  network or TLS: DNS, connect, certificate, timeout, reset, proxy 407\n"
-	    "  5  request rejected: HTTP 400 and other 4xx\n"
-	    "  6  unauthorized: HTTP 401 or 403\n"
-	    "  7  server error: HTTP 5xx, or 429 after the retries\n"
-	    "  8  invalid response: no usable token, a redirect, or a token answer over\n"
-	    "     64 KiB\n"
-	    "  130, 143  interrupted by SIGINT, SIGTERM\n",
+	    "Exit status:\n",
 	    fp);
+	for (i = 0; i < sizeof(exit_statuses) / sizeof(exit_statuses[0]); i++)
+		fprintf(fp, "  %s  %s\n", exit_statuses[i].codes, exit_statuses[i].text);
+}
+
+/* --print-tables: the long options and the exit statuses, one a line */
+void
+cli_print_tables(FILE *fp)
+{
+	const struct option *o;
+	const char *t;
+	size_t i;
+
+	for (o = longopts; o->name != NULL; o++)
+		if (o->val != OPT_PRINT_TABLES)
+			fprintf(fp, "option\t--%s\n", o->name);
+	for (i = 0; i < sizeof(exit_statuses) / sizeof(exit_statuses[0]); i++) {
+		fprintf(fp, "exit\t%s\t", exit_statuses[i].codes);
+		for (t = exit_statuses[i].text; *t != '\0'; t++)
+			if (*t != '\n' && (*t != ' ' || t[1] != ' '))
+				fputc(*t, fp);
+		fputc('\n', fp);
+	}
 }
 
 /* "'--format' (-f)" or "'--json'": how to name the option whose value is val */
@@ -267,6 +307,8 @@ parse(struct cli *cli, struct config_args *args, int argc, char **argv)
 		case OPT_NO_CACHE:
 			args->flag[SET_CACHE] = "no";
 			break;
+		case OPT_PRINT_TABLES:
+			return CLI_TABLES;
 		case OPT_PROFILE:
 			args->profile = optarg;
 			break;

@@ -23,10 +23,11 @@ struct cli {
 };
 
 /* every failure is worded here before its class is returned */
-enum cli_status { CLI_OK = 0, CLI_HELP, CLI_VERSION, CLI_EUSAGE, CLI_ENOMEM };
+enum cli_status { CLI_OK = 0, CLI_HELP, CLI_VERSION, CLI_TABLES, CLI_EUSAGE, CLI_ENOMEM };
 
 int cli_parse(struct cli *cli, struct config_args *args, int argc, char **argv);
 void cli_usage(FILE *fp);
+void cli_print_tables(FILE *fp);
 void cli_release(struct cli *cli);
 
 #endif

@@ -951,6 +951,34 @@ config_trace(const struct config *cfg)
 		show(cfg, NULL);
 }
 
+/*
+ * --print-tables: each setting as "setting NAME VARIABLES DEFAULT", tab
+ * separated, VARIABLES comma separated, the cache directory's default as it
+ * is without $XDG_CACHE_HOME; then the formats.  tests/docs.bats holds
+ * --help, README and the man page to these.
+ */
+void
+config_print_tables(FILE *out)
+{
+	char *dir = cache_default_dir("~");
+	int i, j;
+
+	for (i = 0; i < SET_COUNT; i++) {
+		fprintf(out, "setting\t%s\t", settings[i].name);
+		for (j = 0; j < 3 && settings[i].env[j] != NULL; j++)
+			fprintf(out, "%s%s", j ? "," : "", settings[i].env[j]);
+		fprintf(out, "\t%s\n",
+			settings[i].def != NULL		    ? settings[i].def
+			: i == SET_CACHE_DIR && dir != NULL ? dir
+							    : "");
+	}
+	free(dir);
+	for (i = 0; output_format_names[i] != NULL; i++)
+		fprintf(out, "format\t%s\n", output_format_names[i]);
+	for (i = 0; yes_words[i] != NULL; i++)
+		fprintf(out, "boolean\t%s\t%s\n", yes_words[i], no_words[i]);
+}
+
 void
 config_release(struct config *cfg)
 {

@@ -79,6 +79,7 @@ int config_list_profiles(const struct config_args *args, FILE *out);
 int config_check_credentials(const struct config *cfg);
 void config_show(const struct config *cfg, FILE *out);
 void config_trace(const struct config *cfg);
+void config_print_tables(FILE *out);
 void config_release(struct config *cfg);
 
 #endif

@@ -322,6 +322,11 @@ main(int argc, char **argv)
 	case CLI_VERSION:
 		rc = print_version();
 		goto done;
+	case CLI_TABLES:
+		cli_print_tables(stdout);
+		config_print_tables(stdout);
+		rc = flush_stdout(EXIT_OK);
+		goto done;
 	case CLI_EUSAGE:
 		rc = EXIT_USAGE;
 		goto done;

@@ -175,14 +175,6 @@ complete_bash() {
 	[ -z "$(find "$d" -type f)" ]
 }
 
-@test "the README's exit code table lists every code of --help" {
-	local code
-	for code in 0 1 2 3 4 5 6 7 8; do
-		grep -q "^| $code |" "$ROOT/README.md"
-		grep -q "^\.It $code\$" "$ROOT/nitro-token.1"
-	done
-}
-
 @test "completion after --: command names, in bash and fish" {
 	run complete_bash nitro-token --json -- base6
 	[ "$output" = base64 ]
@@ -235,4 +227,78 @@ complete_bash() {
 	grep -q '^- \*\*Lifetime\.\*\* .*' "$ROOT/README.md"
 	sed -n '/^- \*\*Lifetime\.\*\*/,/^- /p' "$ROOT/README.md" | tr '\n' ' ' | grep -q 'zero or negative, fractional, a string, or too large to hold'
 	mandoc -T ascii "$ROOT/nitro-token.1" | sed 's/.\x08//g' | tr -s ' \n' ' ' | grep -q 'zero or negative, fractional, a string or too large to hold, it is unknown'
+}
+
+# tables KIND: the program's own table KIND (setting, format, exit, option,
+# boolean), one row a line, tab-separated, without the kind
+tables() {
+	"$NT" --print-tables | sed -n "s/^$1\t//p"
+}
+
+# the man page as text, with no overstrike
+man_text() {
+	mandoc -T ascii "$ROOT/nitro-token.1" | sed 's/.\x08//g'
+}
+
+@test "the program's tables are there to check against: settings, formats, exit statuses, options" {
+	[ "$(tables setting | wc -l)" = 14 ]
+	[ "$(tables format | wc -l)" = 10 ]
+	[ "$(tables exit | cut -f1 | tr '\n' ' ')" = "0 1 2 3 4 5 6 7 8 126, 127 130, 143 " ]
+	# every long option that --help names, and nothing hidden but this one
+	[ "$(tables option | sort)" = "$(help_options)" ]
+}
+
+@test "every setting: its option, variables and default in --help, README's settings table and the man page" {
+	local name envs def opt row v help para
+	help=$("$NT" --help | tr -s ' \n' ' ')
+	while IFS=$'\t' read -r name envs def; do
+		opt=--$name
+		[ "$name" = cache ] && opt=--no-cache
+		row=$(grep "^| .* | \`$name\` | " "$ROOT/README.md") || { echo "README: no row for $name"; return 1; }
+		[[ "$row" == *"\`$opt"* ]] || { echo "README: $name lacks $opt"; return 1; }
+		grep -qF -- "$opt" <<<"$help" || { echo "help: $opt"; return 1; }
+		para=$(man_text | sed -n "/^     \\(-[a-zA-Z], \\)\\?$opt\\( \\|\$\\)/,/^     -/p" | sed '$d' | tr -s ' \n' ' ')
+		[ -n "$para" ] || { echo "man: no $opt"; return 1; }
+		for v in ${envs//,/ }; do
+			[[ "$row" == *"\`$v\`"* ]] || { echo "README: $name lacks $v"; return 1; }
+			grep -qw -- "$v" <<<"$help" || { echo "help: $name lacks $v"; return 1; }
+			grep -q "^\\.It Ev .*\\b$v\\b" "$ROOT/nitro-token.1" || { echo "man ENVIRONMENT: $v"; return 1; }
+		done
+		[ -n "$def" ] || continue
+		[[ "$row" == *"\`$def\`"* || "$row" == *"| $def |" ]] || { echo "README: $name default $def"; return 1; }
+		[[ "$help" == *"default $def"* || "$help" == *"default "*", else $def"* ]] ||
+			{ echo "help: $name default $def"; return 1; }
+		[[ "$para" == *"Default: $def"* || "$para" == *"Default: "*", else $def"* ||
+			"$para" == *"default is $def"* || "$para" == *" $def "*"This is the default"* ]] ||
+			{ echo "man: $name default $def: $para"; return 1; }
+	done < <(tables setting)
+}
+
+@test "the exit statuses: main.c's enum, --help's table, README's and the man page's agree" {
+	local codes enum readme man
+	codes=$(tables exit | cut -f1 | tr ', ' '\n\n' | grep . | sort -n | tr '\n' ' ')
+	enum=$( (sed -n 's/^\tEXIT_[A-Z_]* = \([0-9]*\),.*/\1/p' "$ROOT/src/main.c"; echo 130; echo 143) | sort -n | tr '\n' ' ')
+	[ "$codes" = "$enum" ]
+	readme=$(sed -n 's/^| \([0-9][0-9, ]*\) | .*/\1/p' "$ROOT/README.md" | tr ', ' '\n\n' | grep . | sort -n | tr '\n' ' ')
+	[ "$readme" = "$codes" ]
+	man=$(sed -n '/^\.Sh EXIT STATUS/,/^\.Sh /s/^\.It \([0-9][0-9 ,]*\)$/\1/p' "$ROOT/nitro-token.1" | tr ', ' '\n\n' | grep . | sort -n | tr '\n' ' ')
+	[ "$man" = "$codes" ]
+	# each status's class, the words before the colon, opens README's row and the man page's entry
+	local code text class
+	while IFS=$'\t' read -r code text; do
+		class=${text%%:*}
+		[ "$class" != "$text" ] && [[ "$code" != *,* ]] || continue
+		grep -qi "^| $code | $class:" "$ROOT/README.md" || { echo "README $code: $class"; return 1; }
+		sed -n "/^\\.It $code\$/{n;p}" "$ROOT/nitro-token.1" | grep -qi "^$class:" || { echo "man $code: $class"; return 1; }
+	done < <(tables exit)
+}
+
+@test "README's synopsis is --help's usage" {
+	local readme use
+	# the first block after "### Options"
+	readme=$(awk '/^### Options/ { on = 1; next } on && /^```/ { if (inside) exit; inside = 1; next } inside' "$ROOT/README.md" |
+		tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//')
+	use=$("$NT" --help | sed -n '/^usage:/,/^$/p' | sed 's/^usage: //' | tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//')
+	[ -n "$readme" ]
+	[ "$readme" = "$use" ]
 }
