@@ -486,6 +486,15 @@ make_handle(const struct http_options *opt, const struct buf *body, struct curl_
 	SETOPT(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	SETOPT(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	SETOPT(h, CURLOPT_NOSIGNAL, 1L);
+	/*
+	 * A name lookup cannot be interrupted: at the deadline libcurl either
+	 * waits for it to end (the resolver's own timeout, 10 s and more) or,
+	 * with CURLOPT_QUICK_EXIT (7.87), leaves it behind to die with us.
+	 */
+#if LIBCURL_VERSION_NUM >= 0x075700
+	if (lc_version >= 0x075700)
+		SETOPT(h, CURLOPT_QUICK_EXIT, 1L);
+#endif
 	SETOPT(h, CURLOPT_HTTPHEADER, hdrs);
 	SETOPT(h, CURLOPT_POSTFIELDSIZE, (long)body->len);
 	SETOPT(h, CURLOPT_POSTFIELDS, body->data);

@@ -87,6 +87,47 @@ elapsed() {
 	[ "$ELAPSED_MS" -lt 3500 ]
 }
 
+# in_netns_files HOSTS RESOLV CMD...: run CMD in a mount namespace of its own
+# whose /etc/hosts, /etc/resolv.conf and /etc/nsswitch.conf are the first two
+# files given and "files, then DNS"
+in_netns_files() {
+	printf 'hosts: files dns\n' >"$BATS_TEST_TMPDIR/nsswitch.conf"
+	unshare -m sh -c 'mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/resolv.conf &&
+		mount --bind "$3" /etc/nsswitch.conf && shift 3 && exec "$@"' sh "$1" "$2" \
+		"$BATS_TEST_TMPDIR/nsswitch.conf" "${@:3}"
+}
+
+@test "a DNS server that never answers: exit 4 within --timeout, not the resolver's 10 s" {
+	[ "$(id -u)" = 0 ] || skip "needs root for a mount namespace"
+	unshare -m true 2>/dev/null || skip "no mount namespaces here (a chroot, say)"
+	local v
+	v=$("$NT" --version | sed -n 's|^libcurl/\([0-9.]*\).*|\1|p')
+	[ "$(printf '%s\n' 7.87 "$v" | sort -V | head -1)" = 7.87 ] ||
+		skip "libcurl $v waits for the resolver to give up (documented)"
+	# a resolver on a loopback address of its own that swallows every query
+	local ns="127.53.$((RANDOM % 250 + 1)).$((RANDOM % 250 + 1))"
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 53))
+open(sys.argv[2], "w").close()
+while True:
+    s.recvfrom(4096)' "$ns" "$BATS_TEST_TMPDIR/dns-ready" 3>&- &
+	PROXY_PID=$! # stop_server ends it with the test
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ -e "$BATS_TEST_TMPDIR/dns-ready" ] && break
+		sleep 0.02
+	done
+	printf '127.0.0.1 localhost\n' >"$BATS_TEST_TMPDIR/hosts"
+	printf 'nameserver %s\noptions timeout:5 attempts:2\n' "$ns" >"$BATS_TEST_TMPDIR/resolv.conf"
+	elapsed in_netns_files "$BATS_TEST_TMPDIR/hosts" "$BATS_TEST_TMPDIR/resolv.conf" \
+		env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" \
+		--base-url https://nt-blackhole.invalid --timeout 2
+	[ "$status" -eq 4 ]
+	[[ "$output" =~ ^"nitro-token: POST https://nt-blackhole.invalid/oauth/token: Resolving timed out after "[0-9]+" milliseconds"$ ]]
+	[ "$ELAPSED_MS" -lt 6000 ]
+}
+
 @test "503 then 200: success after one retry" {
 	start_server
 	respond '{"status":503,"body":{"error":"unavailable"}}' '{"status":200,"body":{"access_token":"second"}}'
