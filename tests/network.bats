@@ -15,6 +15,16 @@ elapsed() {
 	ELAPSED_MS=$(((t1 - t0) / 1000000))
 }
 
+# in_netns_files HOSTS RESOLV CMD...: run CMD in a mount namespace of its own
+# whose /etc/hosts, /etc/resolv.conf and /etc/nsswitch.conf are the first two
+# files given and "files, then DNS"
+in_netns_files() {
+	printf 'hosts: files dns\n' >"$BATS_TEST_TMPDIR/nsswitch.conf"
+	unshare -m sh -c 'mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/resolv.conf &&
+		mount --bind "$3" /etc/nsswitch.conf && shift 3 && exec "$@"' sh "$1" "$2" \
+		"$BATS_TEST_TMPDIR/nsswitch.conf" "${@:3}"
+}
+
 @test "base URL: plain http to a non-loopback host, ftp, credentials: exit 2, no request" {
 	start_server
 	local u
@@ -53,6 +63,40 @@ elapsed() {
 	[ "$status" -eq 4 ]
 }
 
+@test "plain http to localhost goes to 127.0.0.1, whatever /etc/hosts says" {
+	[ "$(id -u)" = 0 ] || skip "needs root for a mount namespace"
+	unshare -m true 2>/dev/null || skip "no mount namespaces here (a chroot, say)"
+	local addr
+	addr=$(ip -4 -o addr show scope global 2>/dev/null | awk '{ sub("/.*", "", $4); print $4; exit }')
+	[ -n "$addr" ] || skip "this machine has no address but loopback"
+	start_server
+	# a listener on this machine's own other address, at the same port, that
+	# counts the connections it is offered
+	python3 -c 'import socket, sys
+s = socket.socket()
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(8)
+open(sys.argv[3], "w").close()
+while True:
+    c, _ = s.accept()
+    open(sys.argv[3], "a").write("connection\n")
+    c.close()' "$addr" "$PORT" "$BATS_TEST_TMPDIR/trap" 3>&- &
+	PROXY_PID=$! # stop_server ends it with the test
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ -e "$BATS_TEST_TMPDIR/trap" ] && break
+		sleep 0.02
+	done
+	printf '%s localhost\n' "$addr" >"$BATS_TEST_TMPDIR/hosts"
+	: >"$BATS_TEST_TMPDIR/resolv.conf"
+	run in_netns_files "$BATS_TEST_TMPDIR/hosts" "$BATS_TEST_TMPDIR/resolv.conf" \
+		env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "http://LocalHost:$PORT" --retries 0
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	assert_one_good_request
+	[ ! -s "$BATS_TEST_TMPDIR/trap" ]
+}
+
 @test "an unknown CA: exit 4; the same server with --cacert or --capath: success" {
 	start_server --tls
 	run nts --retries 0
@@ -85,16 +129,6 @@ elapsed() {
 	[[ "$output" == "nitro-token: POST $BASE/oauth/token: "*"imed out"* ]]
 	[ "$ELAPSED_MS" -ge 1900 ]
 	[ "$ELAPSED_MS" -lt 3500 ]
-}
-
-# in_netns_files HOSTS RESOLV CMD...: run CMD in a mount namespace of its own
-# whose /etc/hosts, /etc/resolv.conf and /etc/nsswitch.conf are the first two
-# files given and "files, then DNS"
-in_netns_files() {
-	printf 'hosts: files dns\n' >"$BATS_TEST_TMPDIR/nsswitch.conf"
-	unshare -m sh -c 'mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/resolv.conf &&
-		mount --bind "$3" /etc/nsswitch.conf && shift 3 && exec "$@"' sh "$1" "$2" \
-		"$BATS_TEST_TMPDIR/nsswitch.conf" "${@:3}"
 }
 
 @test "a DNS server that never answers: exit 4 within --timeout, not the resolver's 10 s" {
