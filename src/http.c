@@ -22,6 +22,7 @@
  * retry can cure.  What an HTTP status means is decided here, in one table.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <limits.h>
 #include <stdint.h>
@@ -80,8 +81,9 @@ static struct {
 	curl_version_info_data *(*version_info)(CURLversion);
 } lc;
 
-/* the loaded library's version, as 0xXXYYZZ */
+/* the loaded library's version, as 0xXXYYZZ, and whether its TLS is OpenSSL's */
 static unsigned int lc_version;
+static int lc_openssl;
 
 #ifdef NITRO_STATIC_LIBCURL
 /* linked in: the table points at libcurl's functions directly */
@@ -137,7 +139,7 @@ resolve(char *why, size_t whysz)
  * unless --cacert, --capath or a CA variable named one.
  */
 static void
-system_ca(const char **file, const char **dir)
+system_ca(CURL *h, const char **file, const char **dir)
 {
 	static const char *const files[] = {
 	    "/etc/ssl/certs/ca-certificates.crt",		 /* Debian, Ubuntu, Alpine, Arch */
@@ -149,6 +151,7 @@ system_ca(const char **file, const char **dir)
 	static const char *const dirs[] = {"/etc/ssl/certs", "/etc/pki/tls/certs"};
 	size_t i;
 
+	(void)h;
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		if (access(files[i], R_OK) == 0) {
 			*file = files[i];
@@ -163,12 +166,51 @@ system_ca(const char **file, const char **dir)
 	}
 }
 #else
-/* the system's libcurl knows where its system keeps CA certificates */
-static void
-system_ca(const char **file, const char **dir)
+/* a directory made by c_rehash or openssl rehash: HHHHHHHH.N names */
+static int
+is_hashed(const char *path)
 {
+	struct dirent *e;
+	DIR *d;
+	size_t n;
+	int found = 0;
+
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while (!found && (e = readdir(d)) != NULL) {
+		n = strspn(e->d_name, "0123456789abcdef");
+		found = n == 8 && e->d_name[8] == '.' && e->d_name[9] >= '0' && e->d_name[9] <= '9';
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * The system's libcurl knows where its system keeps CA certificates, often
+ * twice: a bundle, which OpenSSL parses whole on every run (some 150
+ * certificates, most of a cold fetch's time), and a hashed directory of the
+ * same certificates, from which OpenSSL reads only the issuers a chain
+ * names.  Where the library has such a directory, it alone is used; a TLS
+ * library other than OpenSSL's family reads a directory whole, and keeps
+ * libcurl's default.  libcurl before 7.84 cannot say its directory: there
+ * it is the usual one.
+ */
+static void
+system_ca(CURL *h, const char **file, const char **dir)
+{
+	const char *path = NULL;
+
 	(void)file;
-	(void)dir;
+	if (!lc_openssl)
+		return;
+#if LIBCURL_VERSION_NUM >= 0x075400
+	if (lc_version >= 0x075400)
+		lc.easy_getinfo(h, CURLINFO_CAPATH, &path);
+	else
+#endif
+		path = "/etc/ssl/certs";
+	if (path != NULL && is_hashed(path))
+		*dir = path;
 }
 #endif
 
@@ -183,6 +225,8 @@ check_version(char *why, size_t whysz)
 		return -1;
 	}
 	lc_version = v->version_num;
+	lc_openssl = v->ssl_version != NULL && (strncmp(v->ssl_version, "OpenSSL/", 8) == 0 ||
+						strncmp(v->ssl_version, "LibreSSL/", 9) == 0);
 	if (lc_version < LIBCURL_MIN) {
 		snprintf(why, whysz, "libcurl %s is older than " LIBCURL_MIN_TEXT, v->version);
 		return -1;
@@ -631,11 +675,12 @@ make_handle(struct transfer *t, const struct buf *body, char *why, size_t whysz)
 	cafile = opt->cacert;
 	capath = opt->capath;
 	if (cafile == NULL && capath == NULL)
-		system_ca(&cafile, &capath);
-	if (cafile != NULL)
+		system_ca(h, &cafile, &capath);
+	/* what is named is all that is trusted: no default of libcurl's beside it */
+	if (cafile != NULL || capath != NULL) {
 		SETOPT(h, CURLOPT_CAINFO, cafile);
-	if (capath != NULL)
 		SETOPT(h, CURLOPT_CAPATH, capath);
+	}
 	msg_debug(1, "CA certificates: %s",
 		  cafile   ? cafile
 		  : capath ? capath

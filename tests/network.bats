@@ -114,6 +114,106 @@ while True:
 	[ "$(request_count)" = 2 ]
 }
 
+# other_ca: a second CA that signed nothing here, as $SRV/other.pem and in
+# the hashed directory $SRV/otherdir
+other_ca() {
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca \
+		-keyout "$SRV/other.key" -out "$SRV/other.pem" 2>/dev/null
+	mkdir "$SRV/otherdir"
+	cp "$SRV/other.pem" "$SRV/otherdir/"
+	openssl rehash "$SRV/otherdir"
+}
+
+# with_system_certs DIR CMD...: run CMD in a mount namespace whose
+# /etc/ssl/certs is DIR
+with_system_certs() {
+	unshare -m sh -c 'mount --bind "$1" /etc/ssl/certs && shift && exec "$@"' sh "$@"
+}
+
+# what libcurl's TLS library says of a certificate no trusted CA signed
+untrusted() {
+	if [ -n "${NITRO_STATIC:-}" ]; then
+		echo "nitro-token: POST $BASE/oauth/token: mbedTLS: The certificate is not correctly signed by the trusted CA\x0a"
+	else
+		echo "nitro-token: POST $BASE/oauth/token: SSL certificate problem: unable to get local issuer certificate"
+	fi
+}
+
+@test "an untrusted certificate fails alike with the system store, a named bundle and a named directory" {
+	start_server --tls
+	other_ca
+	run nts --retries 0
+	[ "$status" -eq 4 ]
+	[ "$output" = "$(untrusted)" ]
+	run nts --retries 0 --cacert "$SRV/other.pem"
+	[ "$status" -eq 4 ]
+	[ "$output" = "$(untrusted)" ]
+	run nts --retries 0 --capath "$SRV/otherdir"
+	[ "$status" -eq 4 ]
+	[ "$output" = "$(untrusted)" ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "the system store is its hashed directory alone when it has one, else libcurl's bundle" {
+	[ -z "${NITRO_STATIC:-}" ] || skip "the static build reads the system's bundle"
+	[ "$(id -u)" = 0 ] || skip "needs root for a mount namespace"
+	unshare -m true 2>/dev/null || skip "no mount namespaces here (a chroot, say)"
+	start_server --tls
+	other_ca
+	# the bundle trusts the server's CA, the hashed directory does not
+	local sys="$BATS_TEST_TMPDIR/certs"
+	cp -r "$SRV/otherdir" "$sys"
+	cp "$SRV/ca.pem" "$sys/ca-certificates.crt"
+	run --separate-stderr with_system_certs "$sys" env NITRO_CLIENT_SECRET="$SECRET" "$NT" -v \
+		--client-id "$ID" --base-url "$BASE" --retries 0
+	[ "$status" -eq 4 ]
+	[ "${stderr_lines[-1]}" = "$(untrusted)" ]
+	[[ "$stderr" == *"nitro-token: CA certificates: /etc/ssl/certs"$'\n'* ]]
+	# the server's CA in the directory: trusted
+	cp "$SRV/ca.pem" "$sys/"
+	openssl rehash "$sys"
+	run with_system_certs "$sys" env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" \
+		--base-url "$BASE" --retries 0
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	# no hashed directory: libcurl's bundle
+	rm -r "$sys"
+	mkdir "$sys"
+	cp "$SRV/ca.pem" "$sys/ca-certificates.crt"
+	run --separate-stderr with_system_certs "$sys" env NITRO_CLIENT_SECRET="$SECRET" "$NT" -v \
+		--client-id "$ID" --base-url "$BASE" --retries 0
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	[[ "$stderr" == *"nitro-token: CA certificates: libcurl's default"$'\n'* ]]
+	[ "$(request_count)" = 2 ]
+}
+
+@test "--capath alone trusts that directory without the system's bundle, --cacert that file alone" {
+	[ "$(id -u)" = 0 ] || skip "needs root for a mount namespace"
+	unshare -m true 2>/dev/null || skip "no mount namespaces here (a chroot, say)"
+	start_server --tls
+	other_ca
+	# the system trusts the server's CA, both in its bundle and its directory
+	local sys="$BATS_TEST_TMPDIR/certs"
+	mkdir "$sys"
+	cp "$SRV/ca.pem" "$sys/ca-certificates.crt"
+	cp "$SRV/ca.pem" "$sys/"
+	openssl rehash "$sys"
+	run with_system_certs "$sys" env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" \
+		--base-url "$BASE" --retries 0 --capath "$SRV/otherdir"
+	[ "$status" -eq 4 ]
+	[ "$output" = "$(untrusted)" ]
+	run with_system_certs "$sys" env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" \
+		--base-url "$BASE" --retries 0 --cacert "$SRV/other.pem"
+	[ "$status" -eq 4 ]
+	[ "$output" = "$(untrusted)" ]
+	[ "$(request_count)" = 0 ]
+	run with_system_certs "$sys" env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" \
+		--base-url "$BASE" --retries 0
+	[ "$status" -eq 0 ]
+	assert_one_good_request
+}
+
 @test "a certificate for another name: exit 4" {
 	start_server --tls
 	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --cacert "$SRV/ca.pem" --retries 0 \
