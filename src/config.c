@@ -20,7 +20,6 @@
  * file must be owned by us or root and writable by nobody else, and one
  * holding a secret must be private to its owner, as OpenSSH requires.
  */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +37,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "config.h"
+#include "http.h"
 #include "msg.h"
 #include "secret.h"
 #include "token.h"
@@ -493,66 +492,16 @@ parse_bool(struct config *cfg, enum setting s, int *out)
 	return i;
 }
 
-static int
-is_loopback(const char *host, size_t n)
-{
-	char h[64];
-	struct in_addr a4;
-
-	if (n >= sizeof(h))
-		return 0;
-	memcpy(h, host, n);
-	h[n] = '\0';
-	if (strcasecmp(h, "localhost") == 0 || strcmp(h, "[::1]") == 0)
-		return 1;
-	return inet_pton(AF_INET, h, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
-}
-
-/*
- * https:// anywhere; http:// only to this machine.  No credentials in the
- * URL, no query or fragment (the token path is appended), no blanks.
- */
+/* where the secret may go is http.c's rule; the token path is appended here */
 static int
 check_base_url(struct config *cfg)
 {
-	const char *url = cfg->v[SET_BASE_URL].s, *host, *end;
-	size_t n, hostlen;
-	int https;
+	const char *url = cfg->v[SET_BASE_URL].s;
+	char why[96];
+	size_t n;
 
-	for (n = 0; url[n] != '\0'; n++)
-		if ((unsigned char)url[n] <= 0x20 || (unsigned char)url[n] >= 0x7f)
-			return bad_value(cfg, SET_BASE_URL, "URL has a blank or a non-ASCII byte");
-	https = strncasecmp(url, "https://", 8) == 0;
-	if (!https && strncasecmp(url, "http://", 7) != 0)
-		return bad_value(cfg, SET_BASE_URL, "URL must start with https://");
-	host = url + (https ? 8 : 7);
-	end = host + strcspn(host, "/?#");
-	if (memchr(host, '@', (size_t)(end - host)) != NULL)
-		return bad_value(cfg, SET_BASE_URL, "URL must not carry a user name or password");
-	if (strpbrk(url, "?#") != NULL)
-		return bad_value(cfg, SET_BASE_URL, "URL must not have a query or fragment");
-	if (*host == '[') {
-		const char *close = memchr(host, ']', (size_t)(end - host));
-
-		hostlen = close != NULL ? (size_t)(close - host) + 1 : 0;
-	} else {
-		hostlen = strcspn(host, ":/");
-	}
-	if (hostlen == 0)
-		return bad_value(cfg, SET_BASE_URL, "URL has no host");
-	if (host[hostlen] == ':') {
-		const char *port = host + hostlen + 1;
-		size_t digits = strspn(port, "0123456789");
-
-		if (digits == 0 || digits > 5 || (port[digits] != '\0' && port[digits] != '/') ||
-		    strtol(port, NULL, 10) < 1 || strtol(port, NULL, 10) > 65535)
-			return bad_value(cfg, SET_BASE_URL,
-					 "URL port must be a number from 1 to 65535");
-	}
-	if (!https && !is_loopback(host, hostlen))
-		return bad_value(
-		    cfg, SET_BASE_URL,
-		    "plain http:// is allowed only to a loopback address; use https://");
+	if (http_check_base_url(url, why, sizeof(why)) != 0)
+		return bad_value(cfg, SET_BASE_URL, why);
 	n = strlen(url);
 	while (n > 0 && url[n - 1] == '/')
 		n--;

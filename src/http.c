@@ -21,6 +21,8 @@
  * receiving, and retries with full-jitter backoff only for failures that a
  * retry can cure.  What an HTTP status means is decided here, in one table.
  */
+#include <arpa/inet.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <limits.h>
 #include <stdint.h>
@@ -79,8 +81,9 @@ static struct {
 	curl_version_info_data *(*version_info)(CURLversion);
 } lc;
 
-/* the loaded library's version, as 0xXXYYZZ */
+/* the loaded library's version, as 0xXXYYZZ, and whether its TLS is OpenSSL's */
 static unsigned int lc_version;
+static int lc_openssl;
 
 #ifdef NITRO_STATIC_LIBCURL
 /* linked in: the table points at libcurl's functions directly */
@@ -136,7 +139,7 @@ resolve(char *why, size_t whysz)
  * unless --cacert, --capath or a CA variable named one.
  */
 static void
-system_ca(const char **file, const char **dir)
+system_ca(CURL *h, const char **file, const char **dir)
 {
 	static const char *const files[] = {
 	    "/etc/ssl/certs/ca-certificates.crt",		 /* Debian, Ubuntu, Alpine, Arch */
@@ -148,6 +151,7 @@ system_ca(const char **file, const char **dir)
 	static const char *const dirs[] = {"/etc/ssl/certs", "/etc/pki/tls/certs"};
 	size_t i;
 
+	(void)h;
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		if (access(files[i], R_OK) == 0) {
 			*file = files[i];
@@ -162,12 +166,51 @@ system_ca(const char **file, const char **dir)
 	}
 }
 #else
-/* the system's libcurl knows where its system keeps CA certificates */
-static void
-system_ca(const char **file, const char **dir)
+/* a directory made by c_rehash or openssl rehash: HHHHHHHH.N names */
+static int
+is_hashed(const char *path)
 {
+	struct dirent *e;
+	DIR *d;
+	size_t n;
+	int found = 0;
+
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while (!found && (e = readdir(d)) != NULL) {
+		n = strspn(e->d_name, "0123456789abcdef");
+		found = n == 8 && e->d_name[8] == '.' && e->d_name[9] >= '0' && e->d_name[9] <= '9';
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * The system's libcurl knows where its system keeps CA certificates, often
+ * twice: a bundle, which OpenSSL parses whole on every run (some 150
+ * certificates, most of a cold fetch's time), and a hashed directory of the
+ * same certificates, from which OpenSSL reads only the issuers a chain
+ * names.  Where the library has such a directory, it alone is used; a TLS
+ * library other than OpenSSL's family reads a directory whole, and keeps
+ * libcurl's default.  libcurl before 7.84 cannot say its directory: there
+ * it is the usual one.
+ */
+static void
+system_ca(CURL *h, const char **file, const char **dir)
+{
+	const char *path = NULL;
+
 	(void)file;
-	(void)dir;
+	if (!lc_openssl)
+		return;
+#if LIBCURL_VERSION_NUM >= 0x075400
+	if (lc_version >= 0x075400)
+		lc.easy_getinfo(h, CURLINFO_CAPATH, &path);
+	else
+#endif
+		path = "/etc/ssl/certs";
+	if (path != NULL && is_hashed(path))
+		*dir = path;
 }
 #endif
 
@@ -182,6 +225,8 @@ check_version(char *why, size_t whysz)
 		return -1;
 	}
 	lc_version = v->version_num;
+	lc_openssl = v->ssl_version != NULL && (strncmp(v->ssl_version, "OpenSSL/", 8) == 0 ||
+						strncmp(v->ssl_version, "LibreSSL/", 9) == 0);
 	if (lc_version < LIBCURL_MIN) {
 		snprintf(why, whysz, "libcurl %s is older than " LIBCURL_MIN_TEXT, v->version);
 		return -1;
@@ -276,12 +321,18 @@ classify(long status, int *retry)
 	return HTTP_INVALID; /* 1xx, a 2xx other than 200, nonsense */
 }
 
-/* state shared with libcurl's callbacks during one attempt */
-struct attempt {
+/* one request and its attempts: the handle and what its callbacks share */
+struct transfer {
 	CURL *h;
+	const struct http_options *opt;
 	struct http_response *res;
+	struct curl_slist *headers, *pin; /* the handle points at both */
+	char errbuf[CURL_ERROR_SIZE];
 	long long retry_after; /* seconds, -1 when absent */
 	enum { CUT_NONE, CUT_TOO_BIG, CUT_ENOUGH, CUT_NOMEM } cut;
+	/* after each attempt: could another cure it, and the server's wish */
+	int retry;
+	long long wait_s; /* -1: not said */
 };
 
 /*
@@ -292,18 +343,18 @@ struct attempt {
 static size_t
 on_body(char *p, size_t size, size_t n, void *user)
 {
-	struct attempt *a = user;
+	struct transfer *t = user;
 	long status = 0;
 	int rc;
 
 	(void)size; /* always 1 */
-	if ((rc = buf_append(&a->res->body, p, n)) == BUF_OK)
+	if ((rc = buf_append(&t->res->body, p, n)) == BUF_OK)
 		return n;
 	if (rc == BUF_ECAP) {
-		lc.easy_getinfo(a->h, CURLINFO_RESPONSE_CODE, &status);
-		a->cut = status == 200 ? CUT_TOO_BIG : CUT_ENOUGH;
+		lc.easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, &status);
+		t->cut = status == 200 ? CUT_TOO_BIG : CUT_ENOUGH;
 	} else {
-		a->cut = CUT_NOMEM;
+		t->cut = CUT_NOMEM;
 	}
 	return 0;
 }
@@ -333,7 +384,7 @@ header_value(const char *line, size_t len, const char **v, size_t *vlen)
 static size_t
 on_header(char *line, size_t size, size_t n, void *user)
 {
-	struct attempt *a = user;
+	struct transfer *t = user;
 	const char *v;
 	size_t vlen;
 	char tmp[64];
@@ -341,17 +392,17 @@ on_header(char *line, size_t size, size_t n, void *user)
 	(void)size;
 	if (n >= 5 && memcmp(line, "HTTP/", 5) == 0) {
 		/* a new response (after a 1xx, say): forget the last one's headers */
-		a->res->content_type[0] = '\0';
-		a->retry_after = -1;
+		t->res->content_type[0] = '\0';
+		t->retry_after = -1;
 	} else if (header_is(line, n, "Content-Type")) {
 		header_value(line, n, &v, &vlen);
-		snprintf(a->res->content_type, sizeof(a->res->content_type), "%.*s", (int)vlen, v);
+		snprintf(t->res->content_type, sizeof(t->res->content_type), "%.*s", (int)vlen, v);
 	} else if (header_is(line, n, "Retry-After")) {
 		header_value(line, n, &v, &vlen);
 		if (vlen < sizeof(tmp)) {
 			memcpy(tmp, v, vlen);
 			tmp[vlen] = '\0';
-			a->retry_after = http_retry_after(tmp, time(NULL));
+			t->retry_after = http_retry_after(tmp, time(NULL));
 		}
 	}
 	return n;
@@ -452,6 +503,98 @@ backoff_ms(int attempt)
 	return (long long)(rand_r(&seed) % (ceiling + 1));
 }
 
+/* a URL split where the policy needs it; the rest is libcurl's to read */
+struct url_parts {
+	int https;
+	const char *host; /* with the brackets of an IPv6 address */
+	size_t hostlen;
+	long port; /* the URL's, or the scheme's */
+};
+
+/*
+ * The URL's shape: http or https, no blanks, no credentials, no query or
+ * fragment (the token path is appended), a host and a valid port.  Returns
+ * NULL, or what is wrong.
+ */
+static const char *
+split_url(const char *url, struct url_parts *u)
+{
+	const char *end;
+	size_t n;
+
+	for (n = 0; url[n] != '\0'; n++)
+		if ((unsigned char)url[n] <= 0x20 || (unsigned char)url[n] >= 0x7f)
+			return "URL has a blank or a non-ASCII byte";
+	u->https = strncasecmp(url, "https://", 8) == 0;
+	if (!u->https && strncasecmp(url, "http://", 7) != 0)
+		return "URL must start with https://";
+	u->host = url + (u->https ? 8 : 7);
+	u->port = u->https ? 443 : 80;
+	end = u->host + strcspn(u->host, "/?#");
+	if (memchr(u->host, '@', (size_t)(end - u->host)) != NULL)
+		return "URL must not carry a user name or password";
+	if (strpbrk(url, "?#") != NULL)
+		return "URL must not have a query or fragment";
+	if (*u->host == '[') {
+		const char *close = memchr(u->host, ']', (size_t)(end - u->host));
+
+		u->hostlen = close != NULL ? (size_t)(close - u->host) + 1 : 0;
+	} else {
+		u->hostlen = strcspn(u->host, ":/");
+	}
+	if (u->hostlen == 0)
+		return "URL has no host";
+	if (u->host[u->hostlen] == ':') {
+		const char *port = u->host + u->hostlen + 1;
+		size_t digits = strspn(port, "0123456789");
+
+		if (digits == 0 || digits > 5 || (port[digits] != '\0' && port[digits] != '/') ||
+		    (u->port = strtol(port, NULL, 10)) < 1 || u->port > 65535)
+			return "URL port must be a number from 1 to 65535";
+	}
+	return NULL;
+}
+
+static int
+is_localhost(const struct url_parts *u)
+{
+	return u->hostlen == 9 && strncasecmp(u->host, "localhost", 9) == 0;
+}
+
+static int
+is_loopback(const struct url_parts *u)
+{
+	char h[64];
+	struct in_addr a4;
+
+	if (is_localhost(u) || (u->hostlen == 5 && memcmp(u->host, "[::1]", 5) == 0))
+		return 1;
+	if (u->hostlen >= sizeof(h))
+		return 0;
+	memcpy(h, u->host, u->hostlen);
+	h[u->hostlen] = '\0';
+	return inet_pton(AF_INET, h, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
+}
+
+/*
+ * Where the secret may go: https:// anywhere, plain http:// only to this
+ * machine (127.0.0.0/8, localhost, [::1]), where nothing crosses a network.
+ */
+int
+http_check_base_url(const char *url, char *why, size_t whysz)
+{
+	struct url_parts u;
+	const char *wrong = split_url(url, &u);
+
+	if (wrong == NULL && !u.https && !is_loopback(&u))
+		wrong = "plain http:// is allowed only to a loopback address; use https://";
+	if (wrong != NULL) {
+		snprintf(why, whysz, "%s", wrong);
+		return -1;
+	}
+	return 0;
+}
+
 /* set one option, keeping the first failure (with libcurl's own words) in rc */
 #define SETOPT(h, opt, val)                                                                        \
 	do {                                                                                       \
@@ -460,19 +603,43 @@ backoff_ms(int attempt)
 			rc = rc_;                                                                  \
 	} while (0)
 
-static CURL *
-make_handle(const struct http_options *opt, const struct buf *body, struct curl_slist *hdrs,
-	    struct attempt *a, char *errbuf, char *why, size_t whysz)
+/*
+ * Plain http carries the secret in clear, so it never goes through a proxy,
+ * and "localhost" is 127.0.0.1 whatever /etc/hosts or DNS say: libcurl
+ * before 7.78 asks the system's resolver.
+ */
+static CURLcode
+keep_on_this_machine(struct transfer *t)
 {
+	struct url_parts u;
+	CURLcode rc = CURLE_OK;
+	char pin[32];
+
+	if (split_url(t->opt->url, &u) != NULL || u.https)
+		return CURLE_OK;
+	SETOPT(t->h, CURLOPT_PROXY, "");
+	msg_debug(1, "plain http to this machine: no proxy is used");
+	if (!is_localhost(&u))
+		return rc;
+	snprintf(pin, sizeof(pin), "localhost:%ld:127.0.0.1", u.port);
+	if ((t->pin = lc.slist_append(NULL, pin)) == NULL)
+		return CURLE_OUT_OF_MEMORY;
+	SETOPT(t->h, CURLOPT_RESOLVE, t->pin);
+	return rc;
+}
+
+static int
+make_handle(struct transfer *t, const struct buf *body, char *why, size_t whysz)
+{
+	const struct http_options *opt = t->opt;
 	const char *cafile, *capath;
 	CURLcode rc = CURLE_OK;
 	CURL *h;
 
-	if ((h = lc.easy_init()) == NULL) {
+	if ((h = t->h = lc.easy_init()) == NULL) {
 		snprintf(why, whysz, "out of memory");
-		return NULL;
+		return -1;
 	}
-	a->h = h;
 	SETOPT(h, CURLOPT_URL, opt->url);
 	/* CURLOPT_PROTOCOLS_STR (7.85) replaces CURLOPT_PROTOCOLS */
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -486,27 +653,34 @@ make_handle(const struct http_options *opt, const struct buf *body, struct curl_
 	SETOPT(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	SETOPT(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	SETOPT(h, CURLOPT_NOSIGNAL, 1L);
-	SETOPT(h, CURLOPT_HTTPHEADER, hdrs);
+	/*
+	 * A name lookup cannot be interrupted: at the deadline libcurl either
+	 * waits for it to end (the resolver's own timeout, 10 s and more) or,
+	 * with CURLOPT_QUICK_EXIT (7.87), leaves it behind to die with us.
+	 */
+#if LIBCURL_VERSION_NUM >= 0x075700
+	if (lc_version >= 0x075700)
+		SETOPT(h, CURLOPT_QUICK_EXIT, 1L);
+#endif
+	SETOPT(h, CURLOPT_HTTPHEADER, t->headers);
 	SETOPT(h, CURLOPT_POSTFIELDSIZE, (long)body->len);
 	SETOPT(h, CURLOPT_POSTFIELDS, body->data);
 	SETOPT(h, CURLOPT_WRITEFUNCTION, on_body);
-	SETOPT(h, CURLOPT_WRITEDATA, a);
+	SETOPT(h, CURLOPT_WRITEDATA, t);
 	SETOPT(h, CURLOPT_HEADERFUNCTION, on_header);
-	SETOPT(h, CURLOPT_HEADERDATA, a);
-	SETOPT(h, CURLOPT_ERRORBUFFER, errbuf);
-	/* plain http carries the secret in clear: never through a proxy */
-	if (strncasecmp(opt->url, "http://", 7) == 0) {
-		SETOPT(h, CURLOPT_PROXY, "");
-		msg_debug(1, "plain http to this machine: no proxy is used");
-	}
+	SETOPT(h, CURLOPT_HEADERDATA, t);
+	SETOPT(h, CURLOPT_ERRORBUFFER, t->errbuf);
+	if (rc == CURLE_OK)
+		rc = keep_on_this_machine(t);
 	cafile = opt->cacert;
 	capath = opt->capath;
 	if (cafile == NULL && capath == NULL)
-		system_ca(&cafile, &capath);
-	if (cafile != NULL)
+		system_ca(h, &cafile, &capath);
+	/* what is named is all that is trusted: no default of libcurl's beside it */
+	if (cafile != NULL || capath != NULL) {
 		SETOPT(h, CURLOPT_CAINFO, cafile);
-	if (capath != NULL)
 		SETOPT(h, CURLOPT_CAPATH, capath);
+	}
 	msg_debug(1, "CA certificates: %s",
 		  cafile   ? cafile
 		  : capath ? capath
@@ -517,65 +691,62 @@ make_handle(const struct http_options *opt, const struct buf *body, struct curl_
 	}
 	if (rc != CURLE_OK) {
 		snprintf(why, whysz, "libcurl: %s", lc.easy_strerror(rc));
-		lc.easy_cleanup(h);
-		return NULL;
+		return -1;
 	}
-	return h;
+	return 0;
 }
 
 /*
- * One attempt.  Returns HTTP_ANSWERED with res->status and res->answer set,
- * or an error with why; *retry says whether another attempt could cure it
- * and *wait_ms how long the server asked us to wait (-1: not said).
+ * One attempt with LEFT ms to go.  Returns HTTP_ANSWERED with res->status
+ * and res->answer set, or an error with why; t->retry says whether another
+ * attempt could cure it and t->wait_s how long the server asked us to wait.
  */
 static int
-attempt(CURL *h, struct attempt *a, const struct http_options *opt, long long left, char *errbuf,
-	int *retry, long long *wait_s, char *why, size_t whysz)
+try_once(struct transfer *t, long long left, char *why, size_t whysz)
 {
-	struct http_response *res = a->res;
-	long long started = clock_ms();
+	struct http_response *res = t->res;
+	long long started = clock_ms(), connect_ms = t->opt->connect_timeout * 1000;
 	long proxy_status = 0;
 	CURLcode rc;
 
 	buf_release(&res->body);
 	res->status = 0;
-	a->cut = CUT_NONE;
-	a->retry_after = -1;
-	errbuf[0] = '\0';
-	*retry = 0;
-	*wait_s = -1;
-	lc.easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left);
-	lc.easy_setopt(
-	    h, CURLOPT_CONNECTTIMEOUT_MS,
-	    (long)(opt->connect_timeout * 1000 < left ? opt->connect_timeout * 1000 : left));
-	msg_debug(1, "attempt %d: POST %s", res->attempts, opt->url);
+	t->cut = CUT_NONE;
+	t->retry_after = -1;
+	t->errbuf[0] = '\0';
+	t->retry = 0;
+	t->wait_s = -1;
+	lc.easy_setopt(t->h, CURLOPT_TIMEOUT_MS, (long)left);
+	lc.easy_setopt(t->h, CURLOPT_CONNECTTIMEOUT_MS,
+		       (long)(connect_ms < left ? connect_ms : left));
+	msg_debug(1, "attempt %d: POST %s", res->attempts, t->opt->url);
 	res->sent_at = (long long)time(NULL);
-	rc = lc.easy_perform(h);
+	rc = lc.easy_perform(t->h);
 	msg_debug(1, "attempt %d: %s after %lld ms", res->attempts,
 		  rc == CURLE_OK ? "answered" : lc.easy_strerror(rc), clock_ms() - started);
 
-	if (a->cut == CUT_NOMEM || rc == CURLE_OUT_OF_MEMORY)
+	if (t->cut == CUT_NOMEM || rc == CURLE_OUT_OF_MEMORY)
 		return HTTP_ENOMEM;
-	if (a->cut == CUT_TOO_BIG) {
+	if (t->cut == CUT_TOO_BIG) {
 		snprintf(why, whysz, "response body is larger than %d KiB", HTTP_BODY_MAX / 1024);
 		return HTTP_ETOOBIG;
 	}
-	if (rc == CURLE_OK || a->cut == CUT_ENOUGH) {
-		lc.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &res->status);
-		res->answer = classify(res->status, retry);
-		*wait_s = a->retry_after;
-		if (*retry)
+	if (rc == CURLE_OK || t->cut == CUT_ENOUGH) {
+		lc.easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, &res->status);
+		res->answer = classify(res->status, &t->retry);
+		t->wait_s = t->retry_after;
+		if (t->retry)
 			msg_debug(1, "attempt %d: HTTP %ld", res->attempts, res->status);
 		return HTTP_ANSWERED;
 	}
-	lc.easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &proxy_status);
+	lc.easy_getinfo(t->h, CURLINFO_HTTP_CONNECTCODE, &proxy_status);
 	if (proxy_status == 407) {
 		/* retrying a refused password could lock the proxy account */
 		snprintf(why, whysz, "proxy authentication required (HTTP 407 from the proxy)");
 		return HTTP_ENET;
 	}
-	snprintf(why, whysz, "%s", errbuf[0] ? errbuf : lc.easy_strerror(rc));
-	*retry = retryable_error(rc);
+	snprintf(why, whysz, "%s", t->errbuf[0] ? t->errbuf : lc.easy_strerror(rc));
+	t->retry = retryable_error(rc);
 	return HTTP_ENET;
 }
 
@@ -589,27 +760,26 @@ http_post(const struct http_options *opt, const struct buf *body, struct http_re
 	    "User-Agent: " PROGNAME "/" VERSION,
 	    "Expect:",
 	};
-	char errbuf[CURL_ERROR_SIZE];
-	struct curl_slist *hdrs = NULL, *tmp;
-	struct attempt a;
-	CURL *h = NULL;
-	long long left, wait, wait_s;
-	int status = HTTP_ENOMEM, retry;
+	struct transfer t;
+	struct curl_slist *tmp;
+	long long left, wait;
+	int status = HTTP_ENOMEM;
 	size_t i;
 
 	memset(res, 0, sizeof(*res));
 	res->body.cap = HTTP_BODY_MAX;
+	memset(&t, 0, sizeof(t));
+	t.opt = opt;
+	t.res = res;
 	snprintf(why, whysz, "out of memory");
 	if (load_libcurl(why, whysz) != 0)
 		return HTTP_ELIB;
 	for (i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
-		if ((tmp = lc.slist_append(hdrs, headers[i])) == NULL)
+		if ((tmp = lc.slist_append(t.headers, headers[i])) == NULL)
 			goto out;
-		hdrs = tmp;
+		t.headers = tmp;
 	}
-	memset(&a, 0, sizeof(a));
-	a.res = res;
-	if ((h = make_handle(opt, body, hdrs, &a, errbuf, why, whysz)) == NULL) {
+	if (make_handle(&t, body, why, whysz) != 0) {
 		status = HTTP_ELIB;
 		goto out;
 	}
@@ -619,12 +789,12 @@ http_post(const struct http_options *opt, const struct buf *body, struct http_re
 			status = HTTP_ENET;
 			break;
 		}
-		status = attempt(h, &a, opt, left, errbuf, &retry, &wait_s, why, whysz);
-		if (!retry || res->attempts > opt->retries)
+		status = try_once(&t, left, why, whysz);
+		if (!t.retry || res->attempts > opt->retries)
 			break;
 		/* a Retry-After beyond a day is as good as never: no overflow */
-		if (wait_s >= 0)
-			wait = (wait_s < 86400 ? wait_s : 86400) * 1000;
+		if (t.wait_s >= 0)
+			wait = (t.wait_s < 86400 ? t.wait_s : 86400) * 1000;
 		else
 			wait = backoff_ms(res->attempts);
 		if (clock_ms() + wait >= opt->deadline) {
@@ -635,12 +805,12 @@ http_post(const struct http_options *opt, const struct buf *body, struct http_re
 		clock_sleep_ms(wait);
 	}
 out:
-	if (h != NULL)
-		lc.easy_cleanup(h);
-	lc.slist_free_all(hdrs);
+	if (t.h != NULL)
+		lc.easy_cleanup(t.h);
+	lc.slist_free_all(t.headers);
+	lc.slist_free_all(t.pin);
 	return status;
 }
-
 void
 http_response_release(struct http_response *res)
 {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One HTTP POST with timeouts, retries, a cap on the response body and a
- * redacted trace.  The only module that knows about libcurl.
+ * redacted trace, and the rule of which URLs the secret may be sent to.  The
+ * only module that knows about libcurl.
  */
 #ifndef NITRO_HTTP_H
 #define NITRO_HTTP_H
@@ -49,6 +50,8 @@ enum http_status {
 	HTTP_ELIB, /* libcurl could not be loaded or refused an option */
 };
 
+/* 0 when the secret may go to URL; -1 with why (no context) when not */
+int http_check_base_url(const char *url, char *why, size_t whysz);
 int http_post(const struct http_options *opt, const struct buf *body, struct http_response *res,
 	      char *why, size_t whysz);
 void http_response_release(struct http_response *res);

@@ -15,6 +15,16 @@ elapsed() {
 	ELAPSED_MS=$(((t1 - t0) / 1000000))
 }
 
+# in_netns_files HOSTS RESOLV CMD...: run CMD in a mount namespace of its own
+# whose /etc/hosts, /etc/resolv.conf and /etc/nsswitch.conf are the first two
+# files given and "files, then DNS"
+in_netns_files() {
+	printf 'hosts: files dns\n' >"$BATS_TEST_TMPDIR/nsswitch.conf"
+	unshare -m sh -c 'mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/resolv.conf &&
+		mount --bind "$3" /etc/nsswitch.conf && shift 3 && exec "$@"' sh "$1" "$2" \
+		"$BATS_TEST_TMPDIR/nsswitch.conf" "${@:3}"
+}
+
 @test "base URL: plain http to a non-loopback host, ftp, credentials: exit 2, no request" {
 	start_server
 	local u
@@ -53,6 +63,40 @@ elapsed() {
 	[ "$status" -eq 4 ]
 }
 
+@test "plain http to localhost goes to 127.0.0.1, whatever /etc/hosts says" {
+	[ "$(id -u)" = 0 ] || skip "needs root for a mount namespace"
+	unshare -m true 2>/dev/null || skip "no mount namespaces here (a chroot, say)"
+	local addr
+	addr=$(ip -4 -o addr show scope global 2>/dev/null | awk '{ sub("/.*", "", $4); print $4; exit }')
+	[ -n "$addr" ] || skip "this machine has no address but loopback"
+	start_server
+	# a listener on this machine's own other address, at the same port, that
+	# counts the connections it is offered
+	python3 -c 'import socket, sys
+s = socket.socket()
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(8)
+open(sys.argv[3], "w").close()
+while True:
+    c, _ = s.accept()
+    open(sys.argv[3], "a").write("connection\n")
+    c.close()' "$addr" "$PORT" "$BATS_TEST_TMPDIR/trap" 3>&- &
+	PROXY_PID=$! # stop_server ends it with the test
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ -e "$BATS_TEST_TMPDIR/trap" ] && break
+		sleep 0.02
+	done
+	printf '%s localhost\n' "$addr" >"$BATS_TEST_TMPDIR/hosts"
+	: >"$BATS_TEST_TMPDIR/resolv.conf"
+	run in_netns_files "$BATS_TEST_TMPDIR/hosts" "$BATS_TEST_TMPDIR/resolv.conf" \
+		env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "http://LocalHost:$PORT" --retries 0
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	assert_one_good_request
+	[ ! -s "$BATS_TEST_TMPDIR/trap" ]
+}
+
 @test "an unknown CA: exit 4; the same server with --cacert or --capath: success" {
 	start_server --tls
 	run nts --retries 0
@@ -70,6 +114,106 @@ elapsed() {
 	[ "$(request_count)" = 2 ]
 }
 
+# other_ca: a second CA that signed nothing here, as $SRV/other.pem and in
+# the hashed directory $SRV/otherdir
+other_ca() {
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca \
+		-keyout "$SRV/other.key" -out "$SRV/other.pem" 2>/dev/null
+	mkdir "$SRV/otherdir"
+	cp "$SRV/other.pem" "$SRV/otherdir/"
+	openssl rehash "$SRV/otherdir"
+}
+
+# with_system_certs DIR CMD...: run CMD in a mount namespace whose
+# /etc/ssl/certs is DIR
+with_system_certs() {
+	unshare -m sh -c 'mount --bind "$1" /etc/ssl/certs && shift && exec "$@"' sh "$@"
+}
+
+# what libcurl's TLS library says of a certificate no trusted CA signed
+untrusted() {
+	if [ -n "${NITRO_STATIC:-}" ]; then
+		echo "nitro-token: POST $BASE/oauth/token: mbedTLS: The certificate is not correctly signed by the trusted CA\x0a"
+	else
+		echo "nitro-token: POST $BASE/oauth/token: SSL certificate problem: unable to get local issuer certificate"
+	fi
+}
+
+@test "an untrusted certificate fails alike with the system store, a named bundle and a named directory" {
+	start_server --tls
+	other_ca
+	run nts --retries 0
+	[ "$status" -eq 4 ]
+	[ "$output" = "$(untrusted)" ]
+	run nts --retries 0 --cacert "$SRV/other.pem"
+	[ "$status" -eq 4 ]
+	[ "$output" = "$(untrusted)" ]
+	run nts --retries 0 --capath "$SRV/otherdir"
+	[ "$status" -eq 4 ]
+	[ "$output" = "$(untrusted)" ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "the system store is its hashed directory alone when it has one, else libcurl's bundle" {
+	[ -z "${NITRO_STATIC:-}" ] || skip "the static build reads the system's bundle"
+	[ "$(id -u)" = 0 ] || skip "needs root for a mount namespace"
+	unshare -m true 2>/dev/null || skip "no mount namespaces here (a chroot, say)"
+	start_server --tls
+	other_ca
+	# the bundle trusts the server's CA, the hashed directory does not
+	local sys="$BATS_TEST_TMPDIR/certs"
+	cp -r "$SRV/otherdir" "$sys"
+	cp "$SRV/ca.pem" "$sys/ca-certificates.crt"
+	run --separate-stderr with_system_certs "$sys" env NITRO_CLIENT_SECRET="$SECRET" "$NT" -v \
+		--client-id "$ID" --base-url "$BASE" --retries 0
+	[ "$status" -eq 4 ]
+	[ "${stderr_lines[-1]}" = "$(untrusted)" ]
+	[[ "$stderr" == *"nitro-token: CA certificates: /etc/ssl/certs"$'\n'* ]]
+	# the server's CA in the directory: trusted
+	cp "$SRV/ca.pem" "$sys/"
+	openssl rehash "$sys"
+	run with_system_certs "$sys" env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" \
+		--base-url "$BASE" --retries 0
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	# no hashed directory: libcurl's bundle
+	rm -r "$sys"
+	mkdir "$sys"
+	cp "$SRV/ca.pem" "$sys/ca-certificates.crt"
+	run --separate-stderr with_system_certs "$sys" env NITRO_CLIENT_SECRET="$SECRET" "$NT" -v \
+		--client-id "$ID" --base-url "$BASE" --retries 0
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	[[ "$stderr" == *"nitro-token: CA certificates: libcurl's default"$'\n'* ]]
+	[ "$(request_count)" = 2 ]
+}
+
+@test "--capath alone trusts that directory without the system's bundle, --cacert that file alone" {
+	[ "$(id -u)" = 0 ] || skip "needs root for a mount namespace"
+	unshare -m true 2>/dev/null || skip "no mount namespaces here (a chroot, say)"
+	start_server --tls
+	other_ca
+	# the system trusts the server's CA, both in its bundle and its directory
+	local sys="$BATS_TEST_TMPDIR/certs"
+	mkdir "$sys"
+	cp "$SRV/ca.pem" "$sys/ca-certificates.crt"
+	cp "$SRV/ca.pem" "$sys/"
+	openssl rehash "$sys"
+	run with_system_certs "$sys" env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" \
+		--base-url "$BASE" --retries 0 --capath "$SRV/otherdir"
+	[ "$status" -eq 4 ]
+	[ "$output" = "$(untrusted)" ]
+	run with_system_certs "$sys" env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" \
+		--base-url "$BASE" --retries 0 --cacert "$SRV/other.pem"
+	[ "$status" -eq 4 ]
+	[ "$output" = "$(untrusted)" ]
+	[ "$(request_count)" = 0 ]
+	run with_system_certs "$sys" env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" \
+		--base-url "$BASE" --retries 0
+	[ "$status" -eq 0 ]
+	assert_one_good_request
+}
+
 @test "a certificate for another name: exit 4" {
 	start_server --tls
 	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --cacert "$SRV/ca.pem" --retries 0 \
@@ -85,6 +229,37 @@ elapsed() {
 	[[ "$output" == "nitro-token: POST $BASE/oauth/token: "*"imed out"* ]]
 	[ "$ELAPSED_MS" -ge 1900 ]
 	[ "$ELAPSED_MS" -lt 3500 ]
+}
+
+@test "a DNS server that never answers: exit 4 within --timeout, not the resolver's 10 s" {
+	[ "$(id -u)" = 0 ] || skip "needs root for a mount namespace"
+	unshare -m true 2>/dev/null || skip "no mount namespaces here (a chroot, say)"
+	local v
+	v=$("$NT" --version | sed -n 's|^libcurl/\([0-9.]*\).*|\1|p')
+	[ "$(printf '%s\n' 7.87 "$v" | sort -V | head -1)" = 7.87 ] ||
+		skip "libcurl $v waits for the resolver to give up (documented)"
+	# a resolver on a loopback address of its own that swallows every query
+	local ns="127.53.$((RANDOM % 250 + 1)).$((RANDOM % 250 + 1))"
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 53))
+open(sys.argv[2], "w").close()
+while True:
+    s.recvfrom(4096)' "$ns" "$BATS_TEST_TMPDIR/dns-ready" 3>&- &
+	PROXY_PID=$! # stop_server ends it with the test
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ -e "$BATS_TEST_TMPDIR/dns-ready" ] && break
+		sleep 0.02
+	done
+	printf '127.0.0.1 localhost\n' >"$BATS_TEST_TMPDIR/hosts"
+	printf 'nameserver %s\noptions timeout:5 attempts:2\n' "$ns" >"$BATS_TEST_TMPDIR/resolv.conf"
+	elapsed in_netns_files "$BATS_TEST_TMPDIR/hosts" "$BATS_TEST_TMPDIR/resolv.conf" \
+		env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" \
+		--base-url https://nt-blackhole.invalid --timeout 2
+	[ "$status" -eq 4 ]
+	[[ "$output" =~ ^"nitro-token: POST https://nt-blackhole.invalid/oauth/token: Resolving timed out after "[0-9]+" milliseconds"$ ]]
+	[ "$ELAPSED_MS" -lt 6000 ]
 }
 
 @test "503 then 200: success after one retry" {
