@@ -327,6 +327,11 @@ main(int argc, char **argv)
 		rc = forget(&cfg, &cache, deadline);
 		goto done;
 	}
+	/* what the format writes besides stdout must be usable before anything is sent */
+	if (cli.command == NULL && output_prepare(cfg.format) != OUTPUT_OK) {
+		rc = EXIT_CONFIG;
+		goto done;
+	}
 	if (cfg.cache && open_cache(&cfg, &cache, deadline) == CACHE_OK && !cli.refresh)
 		hit = cache_get(&cache, cfg.min_ttl, &tok) == CACHE_OK;
 	if (!hit) {
@@ -357,9 +362,7 @@ main(int argc, char **argv)
 		rc = EXIT_INTERNAL;
 		goto done;
 	}
-	if (output_finish(cfg.format, &tok) != 0) {
-		msg_err("cannot append to '%s' (GITHUB_ENV): %s", getenv("GITHUB_ENV"),
-			strerror(errno));
+	if (output_finish(cfg.format, &tok) != OUTPUT_OK) {
 		rc = EXIT_INTERNAL;
 		goto done;
 	}
