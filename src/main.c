@@ -210,8 +210,8 @@ open_cache(const struct config *cfg, struct cache *cache, long long deadline)
 static int
 forget(const struct config *cfg, struct cache *cache, long long deadline)
 {
-	if (open_cache(cfg, cache, deadline) == CACHE_OK)
-		cache_forget(cache);
+	if (open_cache(cfg, cache, deadline) != CACHE_OK || cache_forget(cache) != CACHE_OK)
+		return EXIT_CONFIG;
 	return EXIT_OK;
 }
 
