@@ -9,7 +9,7 @@
  * the old token until it expires or --refresh or --forget.  Entries hold
  * the token, its type, when it was obtained and when it expires.
  *
- An entry is replaced by writing KEY.tmp, fsync() and rename(): a reader
+ * An entry is replaced by writing KEY.tmp, fsync() and rename(): a reader
  * sees the old entry or the new one, never part of one, so a hit reads the
  * entry without any lock.  A miss takes an exclusive flock() on a per-entry
  * lock file and looks again, and holds the lock until the entry is written,
@@ -161,7 +161,7 @@ open_dir(const char *dir, int forget)
 
 	/* mkdir -p only when needed: a cache hit should cost no extra syscalls */
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT && forget)
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR) && forget)
 		return -2;
 	if (fd < 0 && errno == ENOENT && make_dirs(dir) == 0)
 		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -486,10 +486,10 @@ out:
 
 /*
  * --forget: no entry for this credential set, whether there was one or not.
- * It waits for the lock as long as --timeout allows (a run holding it may be
- * about to store the token being forgotten), and fails, saying why, when the
- * entry may still be there: a directory it cannot use, a lock it cannot
- * take, a filesystem it cannot change.
+ * It waits for the lock as long as --timeout allows (a run that holds it may
+ * be about to rename an entry into place, which would then remain), and
+ * fails, saying why, when an entry may still be there: a directory it cannot
+ * use, a lock it cannot take, a filesystem it cannot change.
  */
 int
 cache_forget(struct cache *c)

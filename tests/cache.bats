@@ -744,5 +744,9 @@ forget_fails() {
 	[ "$output" = "" ]
 	[ "$stderr" = "" ]
 	[ ! -e "$CACHE" ]
+	: >"$BATS_TEST_TMPDIR/file"
+	run --separate-stderr nts --forget --cache-dir "$BATS_TEST_TMPDIR/file/sub"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
 	[ "$(request_count)" = 0 ]
 }
