@@ -750,3 +750,22 @@ forget_fails() {
 	[ "$stderr" = "" ]
 	[ "$(request_count)" = 0 ]
 }
+
+@test "lock-free hits never see part of an entry while --refresh replaces it" {
+	unique_tokens
+	nts >/dev/null
+	local i writer
+	(for i in $(seq 10); do nts --refresh >/dev/null 2>&1; done) &
+	writer=$!
+	for i in $(seq 30); do
+		nts -v >"$BATS_TEST_TMPDIR/out.$i" 2>"$BATS_TEST_TMPDIR/err.$i"
+	done
+	wait "$writer"
+	for i in $(seq 30); do
+		grep -qx 'tok-[0-9]*' "$BATS_TEST_TMPDIR/out.$i"
+		grep -q 'cache: hit' "$BATS_TEST_TMPDIR/err.$i"
+		[ "$(grep -c 'cache: miss' "$BATS_TEST_TMPDIR/err.$i")" = 0 ]
+	done
+	# the first run and the ten refreshes: no reader ever fetched
+	[ "$(request_count)" = 11 ]
+}
