@@ -9,12 +9,16 @@
  * the old token until it expires or --refresh or --forget.  Entries hold
  * the token, its type, when it was obtained and when it expires.
  *
- * An exclusive flock() on a per-entry lock file is held from the check to
- * the write, so that parallel cold runs make one request between them.  An
- * entry is replaced by writing KEY.tmp, fsync() and rename(): a reader sees
- * the old entry or the new one, never part of one, and since the temporary
- * name is fixed and only written under the lock, a killed writer leaves at
- * most one stale file per entry, which the next writer removes.
+ * An entry is replaced by writing KEY.tmp, fsync() and rename(): a reader
+ * sees the old entry or the new one, never part of one, so a hit reads the
+ * entry without any lock.  A miss takes an exclusive flock() on a per-entry
+ * lock file and looks again, and holds the lock until the entry is written,
+ * so that parallel cold runs make one request between them; writes and
+ * --forget take it too.  Since the temporary name is fixed and only written
+ * under the lock, a killed writer leaves at most one stale file per entry,
+ * which the next writer removes.  A fetch that cannot store its token
+ * removes the entry it meant to replace, so that a --refresh on a full disk
+ * does not leave the old token to be served.
  *
  * Nothing in the directory is trusted to be what its name says: an entry,
  * a lock or a temporary file that is not a regular file (a FIFO planted to
@@ -22,17 +26,21 @@
  * read-only filesystem still serves hits; it just takes no lock and stores
  * nothing.
  *
+ * --forget is the one use where the cache is not an optimisation: it
+ * succeeds only when no entry remains, and says why otherwise.
+ *
  * A token is reused while it stays valid for --min-ttl seconds.  When the
  * server's tokens live no longer than that, the rule could never be met and
  * every run would fetch; such a token is reused for the first half of its
  * life instead, and the run that stores it says so.
  *
- * The cache is an optimisation: every failure here is a warning or a miss,
- * never a failed run.
+ * Otherwise the cache is an optimisation: every failure here is a warning
+ * or a miss, never a failed run.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,10 +63,33 @@
 void
 cache_init(struct cache *c)
 {
+	c->dir = NULL;
 	c->dirfd = -1;
 	c->lockfd = -1;
 	c->readonly = 0;
+	c->deadline = 0;
 	c->name[0] = '\0';
+}
+
+static void unusable(int forget, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Why the cache cannot be used: a run goes on without it, so that is a
+ * warning; --forget cannot do its one job, so that is an error.
+ */
+static void
+unusable(int forget, const char *fmt, ...)
+{
+	char why[PATH_MAX + 256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (forget)
+		msg_err("cannot forget the cached token: %s", why);
+	else
+		msg_warn("%s; running without the cache", why);
 }
 
 static void
@@ -118,25 +149,30 @@ make_dirs(const char *dir)
 	return mkdir(path, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* the directory is ours and private, or we do not use it */
+/*
+ * The directory is ours and private, or we do not use it.  -1: it cannot be
+ * used (said); -2: --forget found no directory, so there is no entry.
+ */
 static int
-open_dir(const char *dir)
+open_dir(const char *dir, int forget)
 {
 	struct stat st;
 	int fd;
 
 	/* mkdir -p only when needed: a cache hit should cost no extra syscalls */
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR) && forget)
+		return -2;
 	if (fd < 0 && errno == ENOENT && make_dirs(dir) == 0)
 		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
-		msg_warn("cache directory '%s': %s; running without the cache", dir,
-			 strerror(errno));
+		unusable(forget, "cache directory '%s': %s", dir, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
-		msg_warn("cache directory '%s' is not private to you (needs owner uid %lu, "
-			 "mode 0700); running without the cache",
+		unusable(forget,
+			 "cache directory '%s' is not private to you (needs owner uid %lu, "
+			 "mode 0700)",
 			 dir, (unsigned long)geteuid());
 		close(fd);
 		return -1;
@@ -144,9 +180,22 @@ open_dir(const char *dir)
 	return fd;
 }
 
-/* 0: locked; 1: read-only cache, no lock; -1: no cache */
+/* the directory for a read or a write; -1 when the cache cannot be used */
 static int
-take_lock(struct cache *c, long long deadline)
+use_dir(struct cache *c)
+{
+	if (c->dir == NULL)
+		return -1;
+	if (c->dirfd < 0 && (c->dirfd = open_dir(c->dir, 0)) < 0) {
+		cache_release(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* 0: locked; 1: read-only cache, no lock; -1: no cache (said) */
+static int
+take_lock(struct cache *c, long long deadline, int forget)
 {
 	struct stat st;
 	char path[80];
@@ -155,24 +204,22 @@ take_lock(struct cache *c, long long deadline)
 	c->lockfd =
 	    openat(c->dirfd, path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
 	if (c->lockfd < 0 && errno == EROFS) {
-		msg_debug(1, "cache: read-only; a hit is served, nothing is stored");
+		msg_debug(1, "cache: read-only; no lock, nothing is stored");
 		return 1;
 	}
 	if (c->lockfd < 0 || fstat(c->lockfd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		msg_warn("cache lock '%s': %s; running without the cache", path,
+		unusable(forget, "cache lock '%s': %s", path,
 			 c->lockfd < 0 ? strerror(errno) : "not a regular file");
 		return -1;
 	}
 	while (flock(c->lockfd, LOCK_EX | LOCK_NB) != 0) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
-			msg_warn("cache lock '%s': %s; running without the cache", path,
-				 strerror(errno));
+			unusable(forget, "cache lock '%s': %s", path, strerror(errno));
 			return -1;
 		}
 		if (clock_ms() + LOCK_POLL >= deadline) {
-			msg_warn("cache lock '%s' still busy after half the timeout; "
-				 "running without the cache",
-				 path);
+			unusable(forget, "cache lock '%s' still busy after %s", path,
+				 forget ? "--timeout" : "half the timeout");
 			return -1;
 		}
 		clock_sleep_ms(LOCK_POLL);
@@ -180,27 +227,32 @@ take_lock(struct cache *c, long long deadline)
 	return 0;
 }
 
+/*
+ * The lock for a miss or a write.  The holder is fetching the same token:
+ * wait for it at most half the time left, so that if it hangs we can still
+ * fetch our own within --timeout.  -1: the cache is not to be used.
+ */
+static int
+lock_entry(struct cache *c)
+{
+	long long now = clock_ms();
+	int rc;
+
+	if (c->lockfd >= 0 || c->readonly)
+		return 0;
+	if ((rc = take_lock(c, now + (c->deadline - now) / 2, 0)) < 0)
+		return -1;
+	c->readonly = rc == 1;
+	return 0;
+}
+
 int
 cache_open(struct cache *c, const char *dir, const char *url, const char *client_id,
 	   const char *kind, const char *secret, long long deadline)
 {
-	int rc;
-
 	entry_name(c->name, url, client_id, kind, secret);
-	if ((c->dirfd = open_dir(dir)) < 0) {
-		cache_release(c);
-		return CACHE_EUNUSABLE;
-	}
-	/*
-	 * The holder of the lock is fetching the same token.  Wait for it at
-	 * most half the time left, so that if it hangs we can still fetch our
-	 * own within --timeout.
-	 */
-	if ((rc = take_lock(c, clock_ms() + (deadline - clock_ms()) / 2)) < 0) {
-		cache_release(c);
-		return CACHE_EUNUSABLE;
-	}
-	c->readonly = rc == 1;
+	c->dir = dir;
+	c->deadline = deadline;
 	msg_debug(1, "cache: entry %s/%s", dir, c->name);
 	return CACHE_OK;
 }
@@ -248,8 +300,12 @@ short_lived(long long lifetime, long min_ttl)
 	return lifetime <= min_ttl;
 }
 
-int
-cache_get(struct cache *c, long min_ttl, struct token *tok)
+/*
+ * Read the entry and judge it.  Why it is a miss is said on the last look
+ * only (last != 0), so that -v does not tell it twice.
+ */
+static int
+lookup(struct cache *c, long min_ttl, struct token *tok, int last)
 {
 	struct buf b = BUF_INIT(ENTRY_MAX);
 	json_t *root = NULL;
@@ -257,12 +313,10 @@ cache_get(struct cache *c, long min_ttl, struct token *tok)
 	const char *at, *tt;
 	long long now = (long long)time(NULL), obtained, expires;
 	char why[128];
-	int rc = CACHE_MISS;
+	int rc = CACHE_MISS, say = last ? 1 : INT_MAX;
 
-	if (c->dirfd < 0)
-		return CACHE_MISS;
 	if (read_entry(c, &b) != 0) {
-		msg_debug(1, "cache: miss (no entry)");
+		msg_debug(say, "cache: miss (no entry)");
 		goto out;
 	}
 	root = json_loadb(b.data != NULL ? b.data : "", b.len, 0, &jerr);
@@ -272,30 +326,30 @@ cache_get(struct cache *c, long min_ttl, struct token *tok)
 	expires = get_int(root, "expires_at");
 	if (at == NULL || tt == NULL || obtained <= 0 || expires <= obtained ||
 	    token_check(at, tt, why, sizeof(why)) != TOKEN_OK) {
-		msg_debug(1, "cache: miss (entry is damaged; it will be replaced)");
+		msg_debug(say, "cache: miss (entry is damaged; it will be replaced)");
 		goto out;
 	}
 	if (obtained > now) {
-		msg_debug(1, "cache: miss (entry obtained in the future: the clock went back)");
+		msg_debug(say, "cache: miss (entry obtained in the future: the clock went back)");
 		goto out;
 	}
 	if (now - obtained >= CACHE_MAX_AGE) {
-		msg_debug(1, "cache: miss (entry is older than %d s)", CACHE_MAX_AGE);
+		msg_debug(say, "cache: miss (entry is older than %d s)", CACHE_MAX_AGE);
 		goto out;
 	}
 	if (expires <= now) {
-		msg_debug(1, "cache: miss (token expired)");
+		msg_debug(say, "cache: miss (token expired)");
 		goto out;
 	}
 	if (!short_lived(expires - obtained, min_ttl) && expires - now < min_ttl) {
-		msg_debug(1, "cache: miss (token valid for %lld s, less than --min-ttl %ld)",
+		msg_debug(say, "cache: miss (token valid for %lld s, less than --min-ttl %ld)",
 			  expires - now, min_ttl);
 		goto out;
 	}
 	/* a token that never lives --min-ttl: reused for the first half of its life */
 	if (short_lived(expires - obtained, min_ttl) &&
 	    now - obtained >= (expires - obtained + 1) / 2) {
-		msg_debug(1, "cache: miss (token is past half of its %lld s life)",
+		msg_debug(say, "cache: miss (token is past half of its %lld s life)",
 			  expires - obtained);
 		goto out;
 	}
@@ -318,6 +372,22 @@ out:
 	return rc;
 }
 
+int
+cache_get(struct cache *c, long min_ttl, struct token *tok)
+{
+	if (use_dir(c) != 0)
+		return CACHE_MISS;
+	/* entries appear only by rename(): a hit needs no lock */
+	if (lookup(c, min_ttl, tok, 0) == CACHE_OK)
+		return CACHE_OK;
+	/* a miss: wait for a run that is fetching this token, then look again */
+	if (lock_entry(c) != 0) {
+		cache_release(c);
+		return CACHE_MISS;
+	}
+	return lookup(c, min_ttl, tok, 1);
+}
+
 static int
 write_all(int fd, const char *p, size_t n)
 {
@@ -334,6 +404,22 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/*
+ * A fetched token that cannot be stored: the entry it would have replaced
+ * goes, so that later runs are not served the token this run meant to
+ * replace (--refresh).  Removing a name needs no lock: a writer that holds
+ * it can only put a newer token there.
+ */
+static void
+drop_entry(struct cache *c)
+{
+	if (unlinkat(c->dirfd, c->name, 0) == 0)
+		msg_debug(1, "cache: removed the entry this token could not replace");
+	else if (errno != ENOENT)
+		msg_warn("cache entry '%s': cannot remove: %s; its token may still be served",
+			 c->name, strerror(errno));
+}
+
 int
 cache_put(struct cache *c, const struct token *tok, long min_ttl)
 {
@@ -341,14 +427,20 @@ cache_put(struct cache *c, const struct token *tok, long min_ttl)
 	json_t *o;
 	int fd = -1, rc = -1;
 
-	if (c->dirfd < 0)
+	if (use_dir(c) != 0)
 		return CACHE_EUNUSABLE;
-	if (tok->expires_at <= 0) {
-		msg_debug(1, "cache: not storing a token whose lifetime is unknown");
-		return CACHE_OK;
+	if (lock_entry(c) != 0) {
+		drop_entry(c);
+		cache_release(c);
+		return CACHE_EUNUSABLE;
 	}
 	if (c->readonly) {
 		msg_debug(1, "cache: read-only, the token is not stored");
+		return CACHE_OK;
+	}
+	if (tok->expires_at <= 0) {
+		msg_debug(1, "cache: not storing a token whose lifetime is unknown");
+		drop_entry(c);
 		return CACHE_OK;
 	}
 	if (short_lived(tok->expires_at - tok->obtained_at, min_ttl))
@@ -384,6 +476,7 @@ out:
 	if (rc != 0) {
 		msg_warn("cache entry '%s': cannot write: %s", c->name, strerror(errno));
 		unlinkat(c->dirfd, tmp, 0);
+		drop_entry(c);
 	}
 	if (fd >= 0)
 		close(fd);
@@ -391,18 +484,40 @@ out:
 	return rc == 0 ? CACHE_OK : CACHE_EUNUSABLE;
 }
 
-/* --forget: no entry for this credential set, whether there was one or not */
+/*
+ * --forget: no entry for this credential set, whether there was one or not.
+ * It waits for the lock as long as --timeout allows (a run that holds it may
+ * be about to rename an entry into place, which would then remain), and
+ * fails, saying why, when an entry may still be there: a directory it cannot
+ * use, a lock it cannot take, a filesystem it cannot change.
+ */
 int
 cache_forget(struct cache *c)
 {
+	struct stat st;
 	char tmp[80];
+	int rc, err;
 
-	if (c->dirfd < 0)
+	if (c->dir == NULL)
 		return CACHE_EUNUSABLE;
+	if ((c->dirfd = open_dir(c->dir, 1)) == -2) {
+		msg_debug(1, "cache: no cache directory, nothing to forget");
+		return CACHE_OK;
+	}
+	if (c->dirfd < 0 || (rc = take_lock(c, c->deadline, 1)) < 0)
+		return CACHE_EUNUSABLE;
+	c->readonly = rc == 1;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", c->name);
 	unlinkat(c->dirfd, tmp, 0);
-	if (unlinkat(c->dirfd, c->name, 0) != 0 && errno != ENOENT) {
-		msg_warn("cache entry '%s': cannot remove: %s", c->name, strerror(errno));
+	if (unlinkat(c->dirfd, c->name, 0) != 0 && (err = errno) != ENOENT) {
+		/* a read-only filesystem refuses even to unlink what is not there */
+		if (err == EROFS && fstatat(c->dirfd, c->name, &st, AT_SYMLINK_NOFOLLOW) != 0 &&
+		    errno == ENOENT) {
+			msg_debug(1, "cache: no entry to forget");
+			return CACHE_OK;
+		}
+		msg_err("cannot forget the cached token: cache entry '%s': %s", c->name,
+			strerror(err));
 		return CACHE_EUNUSABLE;
 	}
 	msg_debug(1, "cache: entry forgotten");
@@ -417,6 +532,7 @@ cache_release(struct cache *c)
 	if (c->dirfd >= 0)
 		close(c->dirfd);
 	c->lockfd = c->dirfd = -1;
+	c->dir = NULL;
 }
 
 /* where the cache lives unless told: $XDG_CACHE_HOME/nitro-token, else under home */

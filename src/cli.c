@@ -71,11 +71,12 @@ static const struct {
 	const char *text; /* continued lines indented to the text */
 } exit_statuses[] = {
     {"0", "token printed, or COMMAND run (then COMMAND's status)"},
-    {"1", "internal error: out of memory, write to stdout failed (a closed pipe),\n"
-	  "     libcurl missing, older than 7.68 or refusing an option"},
+    {"1", "internal error: out of memory, write to stdout or $GITHUB_ENV failed\n"
+	  "     (a closed pipe), libcurl missing, older than 7.68 or refusing an option"},
     {"2", "usage: unknown option or bad value on the command line"},
-    {"3", "configuration: missing or invalid credentials or settings, or a secret\n"
-	  "     file not read within --timeout"},
+    {"3", "configuration: missing or invalid credentials or settings, a secret\n"
+	  "     file not read within --timeout, $GITHUB_ENV unusable, or --forget\n"
+	  "     could not remove the cached token"},
     {"4", "network or TLS: DNS, connect, certificate, timeout, reset, proxy 407"},
     {"5", "request rejected: HTTP 400 and other 4xx"},
     {"6", "unauthorized: HTTP 401 or 403"},

@@ -608,11 +608,6 @@ convert(struct config *cfg)
 
 	if (output_format_parse(cfg->v[SET_FORMAT].s, &cfg->format) != 0)
 		return bad_format(cfg);
-	if (cfg->format == FMT_GITHUB && (getenv("GITHUB_ENV") == NULL || !*getenv("GITHUB_ENV"))) {
-		msg_err(
-		    "format github: GITHUB_ENV is not set (GitHub Actions sets it in each step)");
-		return CONFIG_EINVALID;
-	}
 	if ((rc = parse_long(cfg, SET_CONNECT_TIMEOUT, 1, 3600, &cfg->connect_timeout)) ||
 	    (rc = parse_long(cfg, SET_TIMEOUT, 1, 3600, &cfg->timeout)) ||
 	    (rc = parse_long(cfg, SET_RETRIES, 0, 10, &cfg->retries)) ||

@@ -224,8 +224,8 @@ open_cache(const struct config *cfg, const char *secret, struct cache *cache, lo
 static int
 forget(const struct config *cfg, const char *secret, struct cache *cache, long long deadline)
 {
-	if (open_cache(cfg, secret, cache, deadline) == CACHE_OK)
-		cache_forget(cache);
+	if (open_cache(cfg, secret, cache, deadline) != CACHE_OK || cache_forget(cache) != CACHE_OK)
+		return EXIT_CONFIG;
 	return EXIT_OK;
 }
 
@@ -359,6 +359,11 @@ main(int argc, char **argv)
 		rc = forget(&cfg, secret, &cache, deadline);
 		goto done;
 	}
+	/* what the format writes besides stdout must be usable before anything is sent */
+	if (cli.command == NULL && output_prepare(cfg.format) != OUTPUT_OK) {
+		rc = EXIT_CONFIG;
+		goto done;
+	}
 	if (cfg.cache && open_cache(&cfg, secret, &cache, deadline) == CACHE_OK && !cli.refresh)
 		hit = cache_get(&cache, cfg.min_ttl, &tok) == CACHE_OK;
 	if (!hit) {
@@ -392,9 +397,7 @@ main(int argc, char **argv)
 		rc = EXIT_INTERNAL;
 		goto done;
 	}
-	if (output_finish(cfg.format, &tok) != 0) {
-		msg_err("cannot append to '%s' (GITHUB_ENV): %s", getenv("GITHUB_ENV"),
-			strerror(errno));
+	if (output_finish(cfg.format, &tok) != OUTPUT_OK) {
 		rc = EXIT_INTERNAL;
 		goto done;
 	}

@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
+#include "msg.h"
 #include "output.h"
 #include "secret.h"
 
@@ -238,54 +240,134 @@ output_render(enum format fmt, const struct token *tok, struct buf *out)
 		 * commands", SetVariable): "##vso[task.setvariable variable=NAME;
 		 * issecret=true]VALUE" sets a variable for later steps and masks
 		 * it.  Our values hold no '%', CR or LF, which it would unescape.
+		 * There is no command to remove a variable, but an empty message
+		 * sets it to "" (the agent passes the message as it is to
+		 * Variables.Set: ProcessTaskSetVariableCommand in
+		 * microsoft/azure-pipelines-agent, src/Agent.Worker/
+		 * TaskCommandExtension.cs), so an earlier step's expiry is
+		 * cleared when this token's lifetime is unknown.
 		 */
 		if ((rc = buf_printf(out, "##vso[task.setvariable variable=%s;issecret=true]%s\n",
 				     ENV_TOKEN, tok->access_token)) != BUF_OK ||
 		    (rc = buf_printf(out, "##vso[task.setvariable variable=%s]%s\n", ENV_TYPE,
 				     tok->token_type)) != BUF_OK)
 			return rc;
-		if (tok->expires_at > 0)
-			return buf_printf(out, "##vso[task.setvariable variable=%s]%s\n",
-					  ENV_EXPIRES, expires);
-		return BUF_OK;
+		return buf_printf(out, "##vso[task.setvariable variable=%s]%s\n", ENV_EXPIRES,
+				  tok->expires_at > 0 ? expires : "");
 	}
 	return BUF_ECAP;
 }
 
 /*
- * After stdout: -f github appends the variables to the file that $GITHUB_ENV
- * names, as NAME=value lines (the same as dotenv: no value of ours can hold a
- * line break, so GitHub's NAME<<DELIMITER form is never needed), in one
- * write to a file opened for appending.  Other formats have nothing to do.
+ * -f github appends the variables to the file that $GITHUB_ENV names.  It is
+ * opened by output_prepare() before anything is sent, so that a path that
+ * cannot be used stops the run before a token is spent on it; it is opened
+ * without blocking (a FIFO with no reader is ENXIO at once, not a hang) and
+ * must be a regular file.  The file stays open until output_finish().
+ */
+static int github_env = -1;
+
+static const char *
+github_env_path(void)
+{
+	const char *path = getenv("GITHUB_ENV");
+
+	return path != NULL ? path : "";
+}
+
+int
+output_prepare(enum format fmt)
+{
+	const char *path = github_env_path();
+	struct stat st;
+	int fd;
+
+	if (fmt != FMT_GITHUB)
+		return OUTPUT_OK;
+	if (*path == '\0') {
+		msg_err(
+		    "format github: GITHUB_ENV is not set (GitHub Actions sets it in each step)");
+		return OUTPUT_EINVALID;
+	}
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0) {
+		msg_err("cannot append to '%s' (GITHUB_ENV): %s", path, strerror(errno));
+		return OUTPUT_EINVALID;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		/* (a FIFO with a reader, a terminal, /dev/null: nothing that keeps lines) */
+		msg_err("cannot append to '%s' (GITHUB_ENV): not a regular file", path);
+		close(fd);
+		return OUTPUT_EINVALID;
+	}
+	if (github_env >= 0)
+		close(github_env);
+	github_env = fd;
+	return OUTPUT_OK;
+}
+
+/*
+ * After stdout: the NAME=value lines (the same as dotenv: no value of ours
+ * can hold a line break, so GitHub's NAME<<DELIMITER form is never needed),
+ * appended whole or not at all.  A write that stops part-way (a full disk, a
+ * file size limit) is cut back to the size the file had, so that no half
+ * line is left for a later append to glue onto.  The runner reads "NAME="
+ * as the empty string, and there is no way to remove a variable (the split
+ * at the first '=' in SetEnvFileCommand, actions/runner, src/Runner.Worker/
+ * FileCommandManager.cs), so an unknown lifetime writes an empty expiry:
+ * an earlier step's value must not outlive this token.
  */
 int
 output_finish(enum format fmt, const struct token *tok)
 {
 	struct buf lines = BUF_INIT(4 * TOKEN_MAX);
-	const char *path = getenv("GITHUB_ENV");
+	const char *path = github_env_path();
+	struct stat st;
+	size_t done = 0;
 	ssize_t n;
-	int fd, rc = -1;
+	int rc = OUTPUT_EWRITE, err = 0;
 
 	if (fmt != FMT_GITHUB)
-		return 0;
-	if (path == NULL || *path == '\0') {
-		errno = ENOENT;
-		return -1;
+		return OUTPUT_OK;
+	if (github_env < 0) {
+		msg_err("cannot append to '%s' (GITHUB_ENV): not opened", path);
+		return OUTPUT_EWRITE;
 	}
-	if (output_render(FMT_DOTENV, tok, &lines) != BUF_OK) {
-		errno = ENOMEM;
+	if (output_render(FMT_DOTENV, tok, &lines) != BUF_OK ||
+	    (tok->expires_at <= 0 && buf_puts(&lines, ENV_EXPIRES "=\n") != BUF_OK)) {
+		msg_err("out of memory");
+		rc = OUTPUT_ENOMEM;
 		goto out;
 	}
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600)) < 0)
+	if (fstat(github_env, &st) != 0) {
+		err = errno;
 		goto out;
-	do
-		n = write(fd, lines.data, lines.len);
-	while (n < 0 && errno == EINTR);
-	if (close(fd) == 0 && n == (ssize_t)lines.len)
-		rc = 0;
-	else if (n >= 0 && n != (ssize_t)lines.len)
-		errno = EIO;
+	}
+	while (done < lines.len) {
+		n = write(github_env, lines.data + done, lines.len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? errno : EIO;
+			break;
+		}
+		done += (size_t)n;
+	}
+	if (done < lines.len) {
+		if (done > 0 && ftruncate(github_env, st.st_size) != 0)
+			msg_err("cannot cut '%s' (GITHUB_ENV) back to %lld bytes: %s", path,
+				(long long)st.st_size, strerror(errno));
+	} else {
+		rc = OUTPUT_OK;
+	}
 out:
+	if (close(github_env) != 0 && rc == OUTPUT_OK) {
+		err = errno;
+		rc = OUTPUT_EWRITE;
+	}
+	github_env = -1;
+	if (err != 0)
+		msg_err("cannot append to '%s' (GITHUB_ENV): %s", path, strerror(err));
 	buf_release(&lines);
 	return rc;
 }

@@ -22,6 +22,9 @@ enum format {
 	FMT_AZURE,
 };
 
+/* what output_prepare() and output_finish() return; they say why themselves */
+enum output_status { OUTPUT_OK = 0, OUTPUT_EINVALID, OUTPUT_EWRITE, OUTPUT_ENOMEM };
+
 enum quote_style { QUOTE_SH, QUOTE_FISH, QUOTE_POWERSHELL, QUOTE_DOTENV, QUOTE_CURL };
 
 /* the format names, in enum order, for --help, errors and completions */
@@ -31,6 +34,7 @@ int output_format_parse(const char *name, enum format *fmt);
 int output_quote(enum quote_style style, const char *s, struct buf *out);
 int output_render(enum format fmt, const struct token *tok, struct buf *out);
 int output_write(const struct buf *out);
+int output_prepare(enum format fmt);
 int output_finish(enum format fmt, const struct token *tok);
 int output_exec_env(const struct token *tok);
 

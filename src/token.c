@@ -151,8 +151,10 @@ field(json_t *o, const char *camel, const char *snake, json_t **out, char *why, 
 }
 
 /*
- * The "exp" claim of a JWT (header.payload.signature, each base64url), or 0
- * when the token is not a JWT or has no numeric exp.
+ * The "exp" claim of a JWT (header.payload.signature, each base64url), 0
+ * when the token is not a JWT or has no numeric exp, -1 when out of memory.
+ * The payload is loaded as the response body is, so that one claim too big
+ * for jansson (a 30-digit number, 1e400) does not hide the exp beside it.
  */
 static long long
 jwt_exp(const char *token)
@@ -164,6 +166,7 @@ jwt_exp(const char *token)
 	json_t *root = NULL, *exp;
 	long long out = 0;
 	size_t i, n, chunk;
+	int nomem = 0;
 
 	if (p == NULL || (q = strchr(p + 1, '.')) == NULL || strchr(q + 1, '.') != NULL)
 		return 0;
@@ -183,7 +186,9 @@ jwt_exp(const char *token)
 	}
 	if (!base64_decode_final(&ctx) || dec.len == 0)
 		goto out;
-	root = json_loadb(dec.data, dec.len, 0, NULL);
+	root = load_json(dec.data, dec.len, 0, &nomem);
+	if (nomem)
+		out = -1;
 	exp = json_object_get(root, "exp");
 	if (json_is_number(exp) && json_number_value(exp) >= 1 &&
 	    json_number_value(exp) < (double)(LLONG_MAX / 2))
@@ -244,7 +249,12 @@ token_parse(const char *body, size_t len, long long sent_at, struct token *tok, 
 	    json_integer_value(ei) <= LLONG_MAX / 2 - sent_at)
 		tok->expires_at = sent_at + json_integer_value(ei);
 	/* a JWT's own expiry, when the answer said none or a later one */
-	if ((exp = jwt_exp(json_string_value(at))) > 0) {
+	if ((exp = jwt_exp(json_string_value(at))) < 0) {
+		snprintf(why, whysz, "out of memory");
+		rc = TOKEN_ENOMEM;
+		goto out;
+	}
+	if (exp > 0) {
 		if (exp <= now) {
 			snprintf(why, whysz, "token expired %lld s ago (its JWT exp)", now - exp);
 			rc = TOKEN_EINVALID;

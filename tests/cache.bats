@@ -488,7 +488,7 @@ drain_blocked() {
 	[ "$output" = tok-2 ]
 }
 
-@test "a FIFO planted as the lock file: warn, fetch without the cache, no hang" {
+@test "a FIFO planted as the lock file: a hit never opens it; a miss warns and fetches without the cache, no hang" {
 	unique_tokens
 	nts >/dev/null
 	local lock
@@ -497,8 +497,15 @@ drain_blocked() {
 	mkfifo "$lock"
 	run --separate-stderr timeout 10 env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
 	[ "$status" -eq 0 ]
+	[ "$output" = tok-1 ]
+	[ "$stderr" = "" ]
+	rm "$(entry)"
+	run --separate-stderr timeout 10 env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$status" -eq 0 ]
 	[ "$output" = tok-2 ]
 	[ "$stderr" = "nitro-token: warning: cache lock '$(basename "$lock")': not a regular file; running without the cache" ]
+	[ -z "$(entry)" ]
+	[ "$(request_count)" = 2 ]
 }
 
 @test "a read-only cache still serves a hit and stores nothing" {
@@ -509,12 +516,15 @@ drain_blocked() {
 	run unshare --mount sh -c 'mount --bind -o ro "$1" "$1" && NITRO_CLIENT_SECRET="$2" "$3" -v --base-url "$4" --client-id "$5"' \
 		sh "$CACHE" "$SECRET" "$NT" "$BASE" "$ID"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"nitro-token: cache: read-only; a hit is served, nothing is stored"* ]]
+	[[ "$output" == *"nitro-token: cache: hit (token valid for "* ]]
+	# a hit takes no lock, so it never meets the read-only filesystem
+	[[ "$output" != *"read-only"* ]]
 	[ "${lines[${#lines[@]} - 1]}" = tok-1 ]
 	[ "$(request_count)" = 1 ]
 	run unshare --mount sh -c 'mount --bind -o ro "$1" "$1" && NITRO_CLIENT_SECRET="$2" "$3" -v --refresh --base-url "$4" --client-id "$5"' \
 		sh "$CACHE" "$SECRET" "$NT" "$BASE" "$ID"
 	[ "$status" -eq 0 ]
+	[[ "$output" == *"nitro-token: cache: read-only; no lock, nothing is stored"* ]]
 	[[ "$output" == *"nitro-token: cache: read-only, the token is not stored"* ]]
 	[ "${lines[${#lines[@]} - 1]}" = tok-2 ]
 	run nts
@@ -556,4 +566,206 @@ drain_blocked() {
 	[ "$output" = "" ]
 	[ "$stderr" = "nitro-token: libcurl: An unknown option was passed in to libcurl" ]
 	[ "$(request_count)" = 0 ]
+}
+
+@test "a hit takes no lock: it is served at once while another run holds the lock" {
+	unique_tokens
+	nts >/dev/null
+	local lock
+	lock=$(find "$CACHE" -name '*.lock')
+	flock "$lock" sleep 4 3>&- &
+	local holder=$! t0 t1
+	sleep 0.3
+	t0=$(date +%s%N)
+	run --separate-stderr nts --timeout 2
+	t1=$(date +%s%N)
+	kill "$holder" 2>/dev/null || true
+	wait "$holder" || true
+	[ "$status" -eq 0 ]
+	[ "$output" = tok-1 ]
+	[ "$stderr" = "" ]
+	[ $(((t1 - t0) / 1000000)) -lt 900 ]
+	[ "$(request_count)" = 1 ]
+}
+
+@test "a miss waits for the run that holds the lock and is served what it stored" {
+	unique_tokens
+	nts >/dev/null
+	local lock f
+	lock=$(find "$CACHE" -name '*.lock')
+	f=$(entry)
+	rm "$f"
+	# a "run" that holds the lock and stores tok-X in the middle of it
+	flock "$lock" sh -c 'sleep 1; printf "%s" "$1" >"$2.tmp" && mv "$2.tmp" "$2"' sh \
+		"{\"version\":1,\"access_token\":\"tok-X\",\"token_type\":\"Bearer\",\"obtained_at\":$(date +%s),\"expires_at\":$(($(date +%s) + 3600))}" "$f" 3>&- &
+	local holder=$!
+	sleep 0.3
+	run --separate-stderr nts --timeout 10
+	wait "$holder"
+	[ "$status" -eq 0 ]
+	[ "$output" = tok-X ]
+	[ "$stderr" = "" ]
+	[ "$(request_count)" = 1 ]
+}
+
+@test "--refresh whose store fails removes the entry it could not replace" {
+	unique_tokens
+	nts >/dev/null
+	run bash -c 'trap "" XFSZ; ulimit -f 0; NITRO_CLIENT_SECRET="$1" exec "$2" --base-url "$3" --client-id "$4" --refresh 2>&1' \
+		sh "$SECRET" "$NT" "$BASE" "$ID"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "nitro-token: warning: cache entry '"*"': cannot write: File too large" ]]
+	[ "${lines[1]}" = tok-2 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ -z "$(entry)" ]
+	run nts
+	[ "$output" = tok-3 ]
+	[ "$(request_count)" = 3 ]
+}
+
+@test "--refresh that gets a token without a lifetime removes the entry it could not replace" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"tok-1","expires_in":3600}}' \
+		'{"status":200,"body":{"access_token":"tok-2"}}' \
+		'{"status":200,"body":{"access_token":"tok-3","expires_in":3600}}'
+	nts >/dev/null
+	run --separate-stderr nts --refresh
+	[ "$status" -eq 0 ]
+	[ "$output" = tok-2 ]
+	[ "$stderr" = "" ]
+	[ -z "$(entry)" ]
+	run nts
+	[ "$output" = tok-3 ]
+}
+
+@test "--refresh while a hung run holds the lock: the old entry is removed, not served again" {
+	unique_tokens
+	nts >/dev/null
+	local lock
+	lock=$(find "$CACHE" -name '*.lock')
+	flock "$lock" sleep 3 3>&- &
+	local holder=$!
+	sleep 0.3
+	run --separate-stderr nts --timeout 2 --refresh
+	[ "$status" -eq 0 ]
+	[ "$output" = tok-2 ]
+	[ "$stderr" = "nitro-token: warning: cache lock '$(basename "$lock")' still busy after half the timeout; running without the cache" ]
+	[ -z "$(entry)" ]
+	wait "$holder"
+	run nts
+	[ "$output" = tok-3 ]
+}
+
+# forget_fails MESSAGE [ARG...]: --forget is exit 3 with MESSAGE alone on stderr
+forget_fails() {
+	local msg=$1
+	shift
+	run --separate-stderr nts --forget "$@"
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "nitro-token: cannot forget the cached token: $msg" ]
+}
+
+@test "--forget waits for a lock held by another run, and fails naming it at --timeout" {
+	unique_tokens
+	nts >/dev/null
+	local lock f t0 t1
+	lock=$(find "$CACHE" -name '*.lock')
+	f=$(entry)
+	flock "$lock" sleep 4 3>&- &
+	local holder=$!
+	sleep 0.3
+	t0=$(date +%s%N)
+	forget_fails "cache lock '$(basename "$lock")' still busy after --timeout" --timeout 1
+	t1=$(date +%s%N)
+	[ $(((t1 - t0) / 1000000)) -ge 950 ]
+	[ $(((t1 - t0) / 1000000)) -lt 1800 ]
+	[ -f "$f" ]
+	# released in time, the entry goes
+	run --separate-stderr nts --forget --timeout 10
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ -z "$(entry)" ]
+	wait "$holder"
+	[ "$(request_count)" = 1 ]
+}
+
+@test "--forget in a cache directory that is not private: exit 3, says why, and the entry stays" {
+	unique_tokens
+	nts >/dev/null
+	chmod 755 "$CACHE"
+	forget_fails "cache directory '$CACHE' is not private to you (needs owner uid $(id -u), mode 0700)"
+	[ -n "$(entry)" ]
+	# -q silences warnings, not the failure
+	forget_fails "cache directory '$CACHE' is not private to you (needs owner uid $(id -u), mode 0700)" -q
+	[ "$(request_count)" = 1 ]
+}
+
+@test "--forget on a read-only cache: exit 3 while the entry is there, 0 when there is none" {
+	[ "$(id -u)" = 0 ] || skip "needs root for a read-only bind mount"
+	unshare --mount true 2>/dev/null || skip "no mount namespaces here (a chroot, say)"
+	unique_tokens
+	nts >/dev/null
+	local f
+	f=$(entry)
+	run --separate-stderr unshare --mount sh -c 'mount --bind -o ro "$1" "$1" && NITRO_CLIENT_SECRET="$2" exec "$3" --forget --base-url "$4" --client-id "$5"' \
+		sh "$CACHE" "$SECRET" "$NT" "$BASE" "$ID"
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "nitro-token: cannot forget the cached token: cache entry '$(basename "$f")': Read-only file system" ]
+	[ -f "$f" ]
+	rm "$f"
+	run --separate-stderr unshare --mount sh -c 'mount --bind -o ro "$1" "$1" && NITRO_CLIENT_SECRET="$2" exec "$3" --forget --base-url "$4" --client-id "$5"' \
+		sh "$CACHE" "$SECRET" "$NT" "$BASE" "$ID"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	[ "$(request_count)" = 1 ]
+}
+
+@test "--forget with a FIFO planted as the lock: exit 3 at once, no hang" {
+	unique_tokens
+	nts >/dev/null
+	local lock
+	lock=$(find "$CACHE" -name '*.lock')
+	rm "$lock"
+	mkfifo "$lock"
+	run --separate-stderr timeout 10 env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" --forget
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "nitro-token: cannot forget the cached token: cache lock '$(basename "$lock")': not a regular file" ]
+	[ -n "$(entry)" ]
+}
+
+@test "--forget with no cache directory: exit 0, and no directory is made" {
+	unique_tokens
+	run --separate-stderr nts --forget
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	[ ! -e "$CACHE" ]
+	: >"$BATS_TEST_TMPDIR/file"
+	run --separate-stderr nts --forget --cache-dir "$BATS_TEST_TMPDIR/file/sub"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "lock-free hits never see part of an entry while --refresh replaces it" {
+	unique_tokens
+	nts >/dev/null
+	local i writer
+	(for i in $(seq 10); do nts --refresh >/dev/null 2>&1; done) &
+	writer=$!
+	for i in $(seq 30); do
+		nts -v >"$BATS_TEST_TMPDIR/out.$i" 2>"$BATS_TEST_TMPDIR/err.$i"
+	done
+	wait "$writer"
+	for i in $(seq 30); do
+		grep -qx 'tok-[0-9]*' "$BATS_TEST_TMPDIR/out.$i"
+		grep -q 'cache: hit' "$BATS_TEST_TMPDIR/err.$i"
+		[ "$(grep -c 'cache: miss' "$BATS_TEST_TMPDIR/err.$i")" = 0 ]
+	done
+	# the first run and the ten refreshes: no reader ever fetched
+	[ "$(request_count)" = 11 ]
 }

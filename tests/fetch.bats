@@ -339,3 +339,43 @@ jwt() {
 	[ "$status" -eq 0 ]
 	[ "$(jq -c 'keys' <<<"$output")" = '["access_token","cached","token_type"]' ]
 }
+
+@test "a JWT with a claim too big for any number still gives its exp, and the token is cached" {
+	start_server
+	local now t
+	now=$(date +%s)
+	t=$(jwt "{\"iat\":123456789012345678901234567890,\"exp\":$((now + 900)),\"n\":1e400}")
+	respond "{\"status\":200,\"body\":{\"access_token\":\"$t\"}}"
+	run --separate-stderr env NITRO_CACHE=yes NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" --json
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$(jq -r .expires_at <<<"$output")" -ge $((now + 900)) ]
+	[ "$(jq -r .expires_at <<<"$output")" -le $((now + 901)) ]
+	run env NITRO_CACHE=yes NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" --json
+	[ "$(jq -r .cached <<<"$output")" = true ]
+	[ "$(request_count)" = 1 ]
+}
+
+@test "an expired JWT with a huge claim beside its exp: exit 8, nothing printed" {
+	start_server
+	local now t
+	now=$(date +%s)
+	t=$(jwt "{\"exp\":$((now - 30)),\"big\":-1e999}")
+	respond "{\"status\":200,\"body\":{\"accessToken\":\"$t\"}}"
+	run --separate-stderr nts
+	[ "$status" -eq 8 ]
+	[ "$output" = "" ]
+	[[ "$stderr" == "nitro-token: invalid response from $BASE/oauth/token: token expired 3"?" s ago (its JWT exp)" ]]
+	[ "$(request_count)" = 1 ]
+}
+
+@test "a JWT whose exp itself is too big for any number has no lifetime" {
+	start_server
+	local t
+	t=$(jwt '{"exp":1e400}')
+	respond "{\"status\":200,\"body\":{\"accessToken\":\"$t\"}}"
+	run --separate-stderr nts --json
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$(jq -c 'keys' <<<"$output")" = '["access_token","cached","token_type"]' ]
+}

@@ -305,23 +305,131 @@ rc=1" ]
 	[[ "${lines[3]}" =~ ^NITRO_TOKEN_EXPIRES_AT=[0-9]+$ ]]
 }
 
-@test "github: no expiry line when the lifetime is unknown; no GITHUB_ENV is exit 3 before any request" {
+@test "github: an unknown lifetime empties a stale NITRO_TOKEN_EXPIRES_AT; no GITHUB_ENV is exit 3 before any request" {
 	start_server
 	respond '{"status":200,"body":{"access_token":"t1"}}'
-	run env GITHUB_ENV="$BATS_TEST_TMPDIR/github_env" NITRO_CLIENT_SECRET="$SECRET" \
+	printf 'NITRO_TOKEN_EXPIRES_AT=123\n' >"$BATS_TEST_TMPDIR/github_env"
+	run --separate-stderr env GITHUB_ENV="$BATS_TEST_TMPDIR/github_env" NITRO_CLIENT_SECRET="$SECRET" \
 		"$NT" --base-url "$BASE" --client-id "$ID" -f github
+	[ "$status" -eq 0 ]
 	[ "$output" = "::add-mask::t1" ]
-	[ "$(cat "$BATS_TEST_TMPDIR/github_env")" = "NITRO_ACCESS_TOKEN=t1
-NITRO_TOKEN_TYPE=Bearer" ]
+	[ "$stderr" = "" ]
+	# the runner reads NAME= as the empty string, and the last line for a name wins
+	[ "$(cat "$BATS_TEST_TMPDIR/github_env")" = "NITRO_TOKEN_EXPIRES_AT=123
+NITRO_ACCESS_TOKEN=t1
+NITRO_TOKEN_TYPE=Bearer
+NITRO_TOKEN_EXPIRES_AT=" ]
 	run --separate-stderr env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" -f github
 	[ "$status" -eq 3 ]
 	[ "$output" = "" ]
 	[ "$stderr" = "nitro-token: format github: GITHUB_ENV is not set (GitHub Actions sets it in each step)" ]
 	[ "$(request_count)" = 1 ]
-	run env GITHUB_ENV="$BATS_TEST_TMPDIR/no-such-dir/env" NITRO_CLIENT_SECRET="$SECRET" \
-		"$NT" --base-url "$BASE" --client-id "$ID" -f github
+}
+
+# github_env_fails PATH MESSAGE: -f github with GITHUB_ENV=PATH is exit 3,
+# says MESSAGE, prints nothing and sends nothing
+github_env_fails() {
+	run --separate-stderr timeout 10 env GITHUB_ENV="$1" NITRO_CLIENT_SECRET="$SECRET" \
+		"$NT" --base-url "$BASE" --client-id "$ID" -f github --timeout 2
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "nitro-token: cannot append to '$1' (GITHUB_ENV): $2" ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "github: a GITHUB_ENV in a missing directory, or a directory, is exit 3 before any request" {
+	fresh_token
+	github_env_fails "$BATS_TEST_TMPDIR/no-such-dir/env" "No such file or directory"
+	github_env_fails "$BATS_TEST_TMPDIR" "Is a directory"
+	[ ! -e "$BATS_TEST_TMPDIR/no-such-dir" ]
+}
+
+@test "github: a GITHUB_ENV that is a FIFO is exit 3 at once, with a reader or without" {
+	fresh_token
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	local t0 t1
+	t0=$(date +%s%N)
+	github_env_fails "$BATS_TEST_TMPDIR/fifo" "No such device or address"
+	t1=$(date +%s%N)
+	[ $(((t1 - t0) / 1000000)) -lt 1500 ]
+	# a reader that would take the lines away: still not a file that keeps them
+	exec 7<>"$BATS_TEST_TMPDIR/fifo"
+	github_env_fails "$BATS_TEST_TMPDIR/fifo" "not a regular file"
+	exec 7<&-
+	github_env_fails /dev/null "not a regular file"
+}
+
+@test "github: a GITHUB_ENV that cannot be written to is exit 3 before any request" {
+	fresh_token
+	printf 'EARLIER=kept\n' >"$BATS_TEST_TMPDIR/github_env"
+	if [ "$(id -u)" != 0 ]; then
+		chmod 400 "$BATS_TEST_TMPDIR/github_env"
+		github_env_fails "$BATS_TEST_TMPDIR/github_env" "Permission denied"
+	else
+		# root writes to a 0400 file: a read-only mount stops it
+		unshare --mount true 2>/dev/null || skip "no mount namespaces here"
+		run --separate-stderr unshare --mount sh -c 'mount --bind -o ro "$1" "$1" &&
+			GITHUB_ENV="$1/github_env" NITRO_CLIENT_SECRET="$2" exec "$3" --base-url "$4" --client-id "$5" -f github' \
+			sh "$BATS_TEST_TMPDIR" "$SECRET" "$NT" "$BASE" "$ID"
+		[ "$status" -eq 3 ]
+		[ "$output" = "" ]
+		[ "$stderr" = "nitro-token: cannot append to '$BATS_TEST_TMPDIR/github_env' (GITHUB_ENV): Read-only file system" ]
+		[ "$(request_count)" = 0 ]
+	fi
+	[ "$(cat "$BATS_TEST_TMPDIR/github_env")" = EARLIER=kept ]
+}
+
+@test "github: a write to GITHUB_ENV that stops part-way leaves the file as it was, and says why" {
+	fresh_token
+	# 1000 bytes: the 1 KiB limit below lets part of the lines in, not all
+	printf 'EARLIER=%0991d\n' 0 >"$BATS_TEST_TMPDIR/github_env"
+	cp "$BATS_TEST_TMPDIR/github_env" "$BATS_TEST_TMPDIR/before"
+	# (stderr into the pipe too: the limit would stop a write to a file)
+	run bash -c 'trap "" XFSZ; ulimit -f 1; GITHUB_ENV="$1" NITRO_CLIENT_SECRET="$2" exec "$3" --base-url "$4" --client-id "$5" -f github 2>&1' \
+		sh "$BATS_TEST_TMPDIR/github_env" "$SECRET" "$NT" "$BASE" "$ID"
 	[ "$status" -eq 1 ]
-	[ "${lines[1]}" = "nitro-token: cannot append to '$BATS_TEST_TMPDIR/no-such-dir/env' (GITHUB_ENV): No such file or directory" ]
+	[ "$output" = "::add-mask::$TOKEN
+nitro-token: cannot append to '$BATS_TEST_TMPDIR/github_env' (GITHUB_ENV): File too large" ]
+	cmp "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/github_env"
+	[ "$(request_count)" = 1 ]
+}
+
+@test "github: a full filesystem under GITHUB_ENV leaves the file as it was, and says why" {
+	[ "$(id -u)" = 0 ] || skip "needs root to mount a tmpfs"
+	unshare --mount true 2>/dev/null || skip "no mount namespaces here"
+	fresh_token
+	mkdir "$BATS_TEST_TMPDIR/tiny"
+	run --separate-stderr unshare --mount sh -c '
+		mount -t tmpfs -o size=4k tmpfs "$1" || exit 99
+		head -c 4000 /dev/zero >"$1/env"
+		cp "$1/env" "$1/../before"
+		GITHUB_ENV="$1/env" NITRO_CLIENT_SECRET="$2" "$3" --base-url "$4" --client-id "$5" -f github
+		rc=$?
+		cmp "$1/../before" "$1/env" || exit 98
+		exit $rc' sh "$BATS_TEST_TMPDIR/tiny" "$SECRET" "$NT" "$BASE" "$ID"
+	[ "$status" -eq 1 ]
+	[ "$output" = "::add-mask::$TOKEN" ]
+	[ "$stderr" = "nitro-token: cannot append to '$BATS_TEST_TMPDIR/tiny/env' (GITHUB_ENV): No space left on device" ]
+}
+
+@test "github: --show-config, --forget and exec mode do not need GITHUB_ENV" {
+	fresh_token
+	run --separate-stderr env -u GITHUB_ENV NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" \
+		--client-id "$ID" -f github --show-config
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"format                github (flag)"* ]]
+	[ "$stderr" = "" ]
+	run --separate-stderr env -u GITHUB_ENV NITRO_CLIENT_SECRET="$SECRET" NITRO_FORMAT=github "$NT" \
+		--base-url "$BASE" --client-id "$ID" --forget
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+	run --separate-stderr env -u GITHUB_ENV NITRO_CLIENT_SECRET="$SECRET" NITRO_FORMAT=github "$NT" \
+		--base-url "$BASE" --client-id "$ID" -- sh -c 'echo "$NITRO_ACCESS_TOKEN"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$TOKEN" ]
+	[ "$stderr" = "" ]
+	[ "$(request_count)" = 1 ]
 }
 
 @test "azure: task.setvariable lines, the token marked secret" {
@@ -332,4 +440,15 @@ NITRO_TOKEN_TYPE=Bearer" ]
 	[ "${lines[0]}" = "##vso[task.setvariable variable=NITRO_ACCESS_TOKEN;issecret=true]$TOKEN" ]
 	[ "${lines[1]}" = "##vso[task.setvariable variable=NITRO_TOKEN_TYPE]Bearer" ]
 	[[ "${lines[2]}" =~ ^\#\#vso\[task.setvariable\ variable=NITRO_TOKEN_EXPIRES_AT\][0-9]+$ ]]
+}
+
+@test "azure: an unknown lifetime sets NITRO_TOKEN_EXPIRES_AT to empty, so an earlier value does not survive" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"t1"}}'
+	run --separate-stderr nts -f azure
+	[ "$status" -eq 0 ]
+	[ "$output" = "##vso[task.setvariable variable=NITRO_ACCESS_TOKEN;issecret=true]t1
+##vso[task.setvariable variable=NITRO_TOKEN_TYPE]Bearer
+##vso[task.setvariable variable=NITRO_TOKEN_EXPIRES_AT]" ]
+	[ "$stderr" = "" ]
 }
