@@ -298,7 +298,6 @@ take_secret(struct buf *b, int rc, char **out, size_t *outlen)
 static void
 exec_command(const char *cmd, int out, int foreground)
 {
-	long fd, max = sysconf(_SC_OPEN_MAX);
 	struct sigaction dfl;
 
 	/* its own group, in the foreground if we were, so that it may prompt */
@@ -307,8 +306,7 @@ exec_command(const char *cmd, int out, int foreground)
 		set_foreground(getpid());
 	if (out != STDOUT_FILENO && dup2(out, STDOUT_FILENO) < 0)
 		_exit(127);
-	for (fd = STDERR_FILENO + 1; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
-		close((int)fd);
+	compat_close_from(STDERR_FILENO + 1);
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
 	sigaction(SIGPIPE, &dfl, NULL);

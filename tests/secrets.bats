@@ -209,3 +209,43 @@ ntc() {
 nitro-token: --client-secret-command: the command exited with status 1; nothing was sent" ]
 	[ "$(request_count)" = 1 ]
 }
+
+# with_fd FD CMD [ARG...]: CMD with FD open on /dev/null, the soft open-file
+# limit raised to take it, then put back to 1024
+with_fd() {
+	bash -c 'ulimit -Sn $(($1 + 1)) && eval "exec $1</dev/null" && ulimit -Sn 1024 && shift && exec "$@"' _ "$@"
+}
+
+@test "a descriptor above the open-file limit does not reach the command either" {
+	[ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -gt 2000 ] || skip "the hard open-file limit is $(ulimit -Hn)"
+	start_server
+	local fds="$BATS_TEST_TMPDIR/fds"
+	# a child of ours would get it
+	run with_fd 2000 ls /proc/self/fd
+	[[ "$output" == *2000* ]]
+	run with_fd 2000 "$NT" --base-url "$BASE" --client-id "$ID" \
+		--client-secret-command "ls /proc/self/fd >'$fds'; echo '$SECRET'"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$fds")" = "0
+1
+2
+3" ]
+	assert_one_good_request
+}
+
+@test "a descriptor above 65536 does not reach the command" {
+	[ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -gt 70000 ] ||
+		skip "the hard open-file limit ($(ulimit -Hn)) is too low for descriptor 70000"
+	start_server
+	local fds="$BATS_TEST_TMPDIR/fds"
+	run with_fd 70000 ls /proc/self/fd
+	[[ "$output" == *70000* ]]
+	run with_fd 70000 "$NT" --base-url "$BASE" --client-id "$ID" \
+		--client-secret-command "ls /proc/self/fd >'$fds'; echo '$SECRET'"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$fds")" = "0
+1
+2
+3" ]
+	assert_one_good_request
+}
