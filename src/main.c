@@ -248,9 +248,11 @@ run_command(char **command, const struct token *tok)
 		msg_err("cannot set the environment: %s", strerror(errno));
 		return EXIT_INTERNAL;
 	}
-	/* COMMAND starts with the core limit and SIGPIPE that we were given */
+	/* COMMAND starts with the core limit and SIGPIPE that we were given, and
+	 * SIGCHLD at its default: ignored, it would lose its children's status */
 	secret_unharden();
 	sigaction(SIGPIPE, &pipe_action, NULL);
+	signal(SIGCHLD, SIG_DFL);
 	execvp(command[0], command);
 	msg_err("cannot run '%s': %s", command[0], strerror(errno));
 	return errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;

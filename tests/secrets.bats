@@ -210,6 +210,26 @@ nitro-token: --client-secret-command: the command exited with status 1; nothing 
 	[ "$(request_count)" = 1 ]
 }
 
+# ignoring_sigchld CMD [ARG...]: CMD with SIGCHLD ignored, as some supervisors leave it
+ignoring_sigchld() {
+	python3 -c 'import os, signal, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+os.execvp(sys.argv[1], sys.argv[1:])' "$@"
+}
+
+@test "exec mode: COMMAND starts with SIGCHLD at its default, even when ours was ignored" {
+	start_server
+	# the mask of ignored signals, with SIGCHLD's bit
+	local bit=$(($(kill -l CHLD) - 1))
+	run ignoring_sigchld grep SigIgn /proc/self/status
+	[ $((0x${output##*[[:space:]]} >> bit & 1)) = 1 ]
+	run ignoring_sigchld env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" \
+		-- grep SigIgn /proc/self/status
+	[ "$status" -eq 0 ]
+	[ $((0x${output##*[[:space:]]} >> bit & 1)) = 0 ]
+	assert_one_good_request
+}
+
 # with_fd FD CMD [ARG...]: CMD with FD open on /dev/null, the soft open-file
 # limit raised to take it, then put back to 1024
 with_fd() {
