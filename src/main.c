@@ -61,12 +61,13 @@ from_config_status(int rc)
  * do: stdout is written in one piece with these signals blocked, and a cache
  * entry appears only by rename().  Memory, locks and descriptors go with the
  * process; core dumps are off, so no secret survives it.  A terminal whose
- * echo was turned off for a prompt gets it back.
+ * echo was turned off for a prompt gets it back, and a secret command still
+ * running is killed with its process group.
  */
 static void
 on_signal(int sig)
 {
-	secret_restore_tty();
+	secret_abort();
 	_exit(128 + sig);
 }
 

@@ -26,7 +26,7 @@ enum secret_status {
 
 void secret_harden(void);
 void secret_unharden(void);
-void secret_restore_tty(void);
+void secret_abort(void);
 void secret_use_wiping_json_allocator(void);
 unsigned long secret_json_alloc_failures(void);
 void secret_json_free(void *p);

@@ -210,11 +210,32 @@ nitro-token: --client-secret-command: the command exited with status 1; nothing 
 	[ "$(request_count)" = 1 ]
 }
 
+# gone PID: no process PID is running (a zombie that nobody reaps is gone)
+gone() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	[ "$(echo "${stat##*) }" | cut -d' ' -f1)" = Z ]
+}
+
 # ignoring_sigchld CMD [ARG...]: CMD with SIGCHLD ignored, as some supervisors leave it
 ignoring_sigchld() {
 	python3 -c 'import os, signal, sys
 signal.signal(signal.SIGCHLD, signal.SIG_IGN)
 os.execvp(sys.argv[1], sys.argv[1:])' "$@"
+}
+
+@test "a parent that ignores SIGCHLD: a failing command is still exit 3, and nothing is sent" {
+	start_server
+	run --separate-stderr ignoring_sigchld "$NT" --base-url "$BASE" --client-id "$ID" \
+		--client-secret-command "echo '$SECRET'; exit 1"
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "nitro-token: --client-secret-command: the command exited with status 1; nothing was sent" ]
+	[ "$(request_count)" = 0 ]
+	run ignoring_sigchld "$NT" --base-url "$BASE" --client-id "$ID" --client-secret-command "echo '$SECRET'"
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	assert_one_good_request
 }
 
 @test "exec mode: COMMAND starts with SIGCHLD at its default, even when ours was ignored" {
@@ -228,6 +249,54 @@ os.execvp(sys.argv[1], sys.argv[1:])' "$@"
 	[ "$status" -eq 0 ]
 	[ $((0x${output##*[[:space:]]} >> bit & 1)) = 0 ]
 	assert_one_good_request
+}
+
+@test "a SIGTERM just after the command is started never leaves the command running" {
+	local pids="$BATS_TEST_TMPDIR/pids" i pid c p alive=0
+	export NITRO_CLIENT_SECRET_COMMAND="echo \$\$ >>'$pids'; exec sleep 30"
+	# the command records its pid when it gets to run
+	run timeout 1 "$NT" --base-url http://127.0.0.1:9 --client-id "$ID"
+	[ "$(wc -l <"$pids")" = 1 ]
+	# each SIGTERM comes as soon as the command's process exists
+	for ((i = 0; i < 50; i++)); do
+		"$NT" --base-url http://127.0.0.1:9 --client-id "$ID" &
+		pid=$! c=
+		while [ -z "$c" ] && [ -e "/proc/$pid" ]; do
+			read -r c <"/proc/$pid/task/$pid/children" 2>/dev/null || true
+		done
+		kill -TERM "$pid"
+		wait "$pid" && status=0 || status=$?
+		[ "$status" -eq 143 ]
+	done
+	for p in $(cat "$pids"); do
+		gone "$p" || { alive=$((alive + 1)) && kill -KILL "$p"; }
+	done
+	[ "$alive" = 0 ]
+}
+
+@test "a command that exits after its line, leaving a child that holds its stdout, is not waited for" {
+	start_server
+	local bg="$BATS_TEST_TMPDIR/bg"
+	run ntc "sleep 30 2>/dev/null & echo \$! >'$bg'; echo '$SECRET'" --timeout 20
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	assert_one_good_request
+	# done while the child still holds the pipe
+	! gone "$(cat "$bg")"
+	kill "$(cat "$bg")"
+	# without a line ending, what it wrote by the time it exits is the secret
+	run ntc "sleep 30 2>/dev/null & echo \$! >'$bg'; printf %s '$SECRET'" --timeout 20
+	[ "$status" -eq 0 ]
+	[ "$(request 2 '.body | fromjson | .clientSecret')" = "$SECRET" ]
+	! gone "$(cat "$bg")"
+	kill "$(cat "$bg")"
+	# and a failure is told at once, not as a command still running at --timeout
+	run --separate-stderr ntc "sleep 30 2>/dev/null & echo \$! >'$bg'; exit 7" --timeout 20
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "nitro-token: --client-secret-command: the command exited with status 7; nothing was sent" ]
+	! gone "$(cat "$bg")"
+	kill "$(cat "$bg")"
+	[ "$(request_count)" = 2 ]
 }
 
 # with_fd FD CMD [ARG...]: CMD with FD open on /dev/null, the soft open-file
