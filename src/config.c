@@ -875,6 +875,11 @@ config_read_secret(struct config *cfg, long long deadline)
 	case SECRET_ECOMMAND:
 		command_failed(w, status);
 		return CONFIG_EINVALID;
+	case SECRET_ESTOPPED:
+		msg_err("%s: the command was stopped by signal %d; its process group was killed "
+			"and nothing was sent",
+			w, WSTOPSIG(status));
+		return CONFIG_EINVALID;
 	case SECRET_ETIMEDOUT:
 		if (src == SET_CLIENT_SECRET_COMMAND)
 			msg_err("%s: the command was still running at --timeout; its process "

@@ -196,8 +196,11 @@ read_all(int fd, long long deadline, int one_line, struct buf *b)
 static struct termios saved_tty;
 static volatile sig_atomic_t tty_changed;
 
-/* the process group of a running secret command, and ours when the command
- * has the terminal's foreground */
+/*
+ * The process group of a running secret command, and ours when the command
+ * has the terminal's foreground (the group a signal from the terminal would
+ * have reached, had the command not had a group of its own).
+ */
 static volatile sig_atomic_t command_pgid, our_pgid;
 
 /*
@@ -304,20 +307,77 @@ take_secret(struct buf *b, int rc, char **out, size_t *outlen)
 #define TICK_MS 10
 
 /*
- * The child side: its own process group, in the foreground if we were (so
- * that it may prompt), stdout to the pipe, nothing else of ours, the signal
- * mask we were given, then sh -c.
+ * The sentinel.  On a terminal the command's process group has the
+ * foreground, so Ctrl-C's SIGINT goes to that group alone; this process of
+ * ours sits in it and passes the signal on to the group it would have
+ * reached, ours, so that Ctrl-C ends the run (130) even when the command
+ * ignores it.  It ends when we close the lifeline, or die.
  */
 static void
-exec_command(const char *cmd, int out, int foreground, const sigset_t *mask)
+on_sentinel_signal(int sig)
+{
+	kill(-(pid_t)our_pgid, sig);
+}
+
+static void
+run_sentinel(int lifeline, const sigset_t *mask)
+{
+	struct sigaction sa, old;
+	char c;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_sentinel_signal;
+	/* a SIGINT that our parent ignored stays ignored, as in the command */
+	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
+	/* Ctrl-Z and Ctrl-\ are the command's to answer: we see it stop or die */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGTSTP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	while (read(lifeline, &c, 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
+/* start the sentinel in a new process group; its pid, or -1 */
+static pid_t
+spawn_sentinel(const sigset_t *mask, int *lifeline)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p) != 0)
+		return -1;
+	if ((pid = fork()) == 0) {
+		close(p[1]);
+		setpgid(0, 0);
+		run_sentinel(p[0], mask);
+	}
+	close(p[0]);
+	if (pid < 0) {
+		close(p[1]);
+		return -1;
+	}
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	setpgid(pid, pid);
+	*lifeline = p[1];
+	return pid;
+}
+
+/*
+ * The child side: process group pgid (0: its own), stdout to the pipe,
+ * nothing else of ours, the signal mask we were given, then sh -c.
+ */
+static void
+exec_command(const char *cmd, int out, pid_t pgid, const sigset_t *mask)
 {
 	static const int caught[] = {SIGINT, SIGTERM};
 	struct sigaction dfl, old;
 	size_t i;
 
-	setpgid(0, 0);
-	if (foreground)
-		set_foreground(getpid());
+	setpgid(0, pgid);
 	if (out != STDOUT_FILENO && dup2(out, STDOUT_FILENO) < 0)
 		_exit(127);
 	compat_close_from(STDERR_FILENO + 1);
@@ -337,19 +397,34 @@ exec_command(const char *cmd, int out, int foreground, const sigset_t *mask)
 
 /* a secret command on its way */
 struct child {
-	int fg;	   /* it has the terminal's foreground */
-	pid_t pid; /* the command, the leader of its process group */
-	int out;   /* the read end of the command's stdout */
+	int fg;		/* it has the terminal's foreground, and a sentinel */
+	pid_t pid;	/* the command */
+	pid_t pgid;	/* its process group: the sentinel's, or its own */
+	pid_t sentinel; /* 0 when there is none */
+	int lifeline;	/* the sentinel ends when this closes */
+	int out;	/* the read end of the command's stdout */
 };
 
-/* start cmd with the signals in mask held back; -1 with errno set */
+/*
+ * Start cmd with the signals in mask held back.  -1 with errno set when it
+ * cannot be started; a sentinel that was started is still the caller's to
+ * end.
+ */
 static int
 start_command(struct child *c, const char *cmd, const sigset_t *mask)
 {
 	int p[2];
 
+	if (c->fg && (c->sentinel = spawn_sentinel(mask, &c->lifeline)) < 0) {
+		c->sentinel = 0;
+		return -1;
+	}
 	if (pipe(p) != 0)
 		return -1;
+	/* the terminal goes to the sentinel's group before the command joins it,
+	 * so that the command never reads it from the background */
+	if (c->fg)
+		set_foreground(c->sentinel);
 	if ((c->pid = fork()) < 0) {
 		close(p[0]);
 		close(p[1]);
@@ -357,15 +432,14 @@ start_command(struct child *c, const char *cmd, const sigset_t *mask)
 	}
 	if (c->pid == 0) {
 		close(p[0]);
-		exec_command(cmd, p[1], c->fg, mask);
+		exec_command(cmd, p[1], c->sentinel, mask);
 	}
 	close(p[1]);
 	fcntl(p[0], F_SETFD, FD_CLOEXEC);
 	c->out = p[0];
-	setpgid(c->pid, c->pid);
-	command_pgid = c->pid;
-	if (c->fg)
-		set_foreground(c->pid);
+	c->pgid = c->fg ? c->sentinel : c->pid;
+	setpgid(c->pid, c->pgid);
+	command_pgid = c->pgid;
 	return 0;
 }
 
@@ -373,7 +447,8 @@ start_command(struct child *c, const char *cmd, const sigset_t *mask)
  * Read the command's output into b until the command has exited and what it
  * wrote is read: to end of file, or what is in the pipe when it exits (a
  * background child of the command may hold the pipe open for ever).
- * *ended says the command was reaped, with its wait status in *status.
+ * *ended says the command was reaped, with its wait status in *status; a
+ * command that stops (Ctrl-Z) is not waited for.
  */
 static int
 collect(const struct child *c, long long deadline, struct buf *b, int *status, int *ended)
@@ -387,7 +462,11 @@ collect(const struct child *c, long long deadline, struct buf *b, int *status, i
 
 	for (;;) {
 		if (!*ended) {
-			r = waitpid(c->pid, status, WNOHANG);
+			r = waitpid(c->pid, status, WNOHANG | WUNTRACED);
+			if (r == c->pid && WIFSTOPPED(*status)) {
+				rc = SECRET_ESTOPPED;
+				break;
+			}
 			/* no status at all (ECHILD) is a failure, never "exited 0" */
 			if (r < 0 && errno != EINTR) {
 				rc = SECRET_EIO;
@@ -434,7 +513,8 @@ collect(const struct child *c, long long deadline, struct buf *b, int *status, i
 static void
 kill_command(const struct child *c, int *status)
 {
-	kill(-c->pid, SIGKILL);
+	kill(-c->pgid, SIGKILL);
+	kill(c->pid, SIGKILL); /* should it have left the group (setsid) */
 	while (waitpid(c->pid, status, 0) < 0 && errno == EINTR)
 		;
 }
@@ -444,18 +524,18 @@ kill_command(const struct child *c, int *status)
  * the secret.  Its stdin and stderr are the user's, so that a password
  * manager can prompt (on a terminal, it runs in the foreground); it gets
  * none of our descriptors and no NITRO_CLIENT_SECRET.  It runs in its own
- * process group, which is killed when the command outlives the deadline or
- * writes more than a secret can be.  *status is its wait status; nothing it
- * wrote is ever shown.
+ * process group, which is killed when the command outlives the deadline,
+ * stops or writes more than a secret can be.  *status is its wait status
+ * (for a command that stopped, the stop's); nothing it wrote is ever shown.
  */
 int
 secret_run_command(const char *cmd, long long deadline, char **out, size_t *outlen, int *status)
 {
-	struct child c = {.pid = -1, .out = -1};
+	struct child c = {.pid = -1, .pgid = -1, .lifeline = -1, .out = -1};
 	struct buf b = BUF_INIT(SECRET_MAX + 2);
 	struct sigaction dfl, chld;
 	sigset_t block, mask;
-	int rc = SECRET_EIO, ended = 0, saved;
+	int rc = SECRET_EIO, ended = 0, saved, st;
 	char *nl;
 
 	*out = NULL;
@@ -482,11 +562,17 @@ secret_run_command(const char *cmd, long long deadline, char **out, size_t *outl
 		saved = errno;
 		close(c.out);
 		if (!ended)
-			kill_command(&c, status);
+			kill_command(&c, rc == SECRET_ESTOPPED ? &st : status);
 	}
 	if (c.fg)
 		set_foreground((pid_t)our_pgid);
 	command_pgid = 0;
+	/* a Ctrl-C that the sentinel passed on arrives by the time it is reaped */
+	if (c.sentinel > 0) {
+		close(c.lifeline);
+		while (waitpid(c.sentinel, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 	sigaction(SIGCHLD, &chld, NULL);
 	errno = saved;

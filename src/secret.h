@@ -21,6 +21,7 @@ enum secret_status {
 	SECRET_ENUL,
 	SECRET_EBOM,
 	SECRET_ECOMMAND, /* the command failed; its wait status says how */
+	SECRET_ESTOPPED, /* the command stopped (Ctrl-Z); its wait status says how */
 	SECRET_ENOMEM
 };
 

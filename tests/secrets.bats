@@ -274,6 +274,35 @@ os.execvp(sys.argv[1], sys.argv[1:])' "$@"
 	[ "$alive" = 0 ]
 }
 
+@test "Ctrl-C on a terminal during the command: exit 130 and its group killed, even if it ignores SIGINT" {
+	start_server
+	local pid="$BATS_TEST_TMPDIR/pid"
+	run python3 "$TESTS_DIR/pty_key.py" ready ^C "$NT" --base-url "$BASE" --client-id "$ID" --timeout 8 \
+		--client-secret-command "trap '' INT; echo \$\$ >'$pid'; echo ready >&2; exec sleep 30"
+	[ "$status" -eq 0 ]
+	[ "$output" = "after: ^C
+exit: 130" ]
+	gone "$(cat "$pid")"
+	# a command that dies of the SIGINT: the run was interrupted, the command did not fail
+	run python3 "$TESTS_DIR/pty_key.py" ready ^C "$NT" --base-url "$BASE" --client-id "$ID" --timeout 8 \
+		--client-secret-command "echo ready >&2; exec sleep 30"
+	[ "$output" = "after: ^C
+exit: 130" ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "Ctrl-Z on a terminal during the command ends the run at once: its group killed, exit 3" {
+	start_server
+	local pid="$BATS_TEST_TMPDIR/pid"
+	run python3 "$TESTS_DIR/pty_key.py" ready ^Z "$NT" --base-url "$BASE" --client-id "$ID" --timeout 8 \
+		--client-secret-command "echo \$\$ >'$pid'; echo ready >&2; exec sleep 30"
+	[ "$status" -eq 0 ]
+	[ "$output" = "after: ^Znitro-token: --client-secret-command: the command was stopped by signal $(kill -l TSTP); its process group was killed and nothing was sent
+exit: 3" ]
+	gone "$(cat "$pid")"
+	[ "$(request_count)" = 0 ]
+}
+
 @test "a command that exits after its line, leaving a child that holds its stdout, is not waited for" {
 	start_server
 	local bg="$BATS_TEST_TMPDIR/bg"
@@ -336,5 +365,18 @@ with_fd() {
 1
 2
 3" ]
+	assert_one_good_request
+}
+
+@test "on a terminal the command has the foreground: it may prompt and read the answer there" {
+	start_server
+	run python3 "$TESTS_DIR/pty_prompt.py" "$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" \
+		--client-secret-command 'stty -echo; printf "client secret: " >&2; read -r s; stty echo; echo "$s"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "prompt: client secret: 
+echo during prompt: off
+echo after: on
+secret shown: no
+exit: 0" ]
 	assert_one_good_request
 }
