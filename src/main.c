@@ -75,12 +75,13 @@ from_secret(int rc)
  * do: stdout is written in one piece with these signals blocked, and a cache
  * entry appears only by rename().  Memory, locks and descriptors go with the
  * process; core dumps are off, so no secret survives it.  A terminal whose
- * echo was turned off for a prompt gets it back.
+ * echo was turned off for a prompt gets it back, and a secret command still
+ * running is killed with its process group.
  */
 static void
 on_signal(int sig)
 {
-	secret_restore_tty();
+	secret_abort();
 	_exit(128 + sig);
 }
 
@@ -262,9 +263,11 @@ run_command(char **command, const struct token *tok)
 		msg_err("cannot set the environment: %s", strerror(errno));
 		return EXIT_INTERNAL;
 	}
-	/* COMMAND starts with the core limit and SIGPIPE that we were given */
+	/* COMMAND starts with the core limit and SIGPIPE that we were given, and
+	 * SIGCHLD at its default: ignored, it would lose its children's status */
 	secret_unharden();
 	sigaction(SIGPIPE, &pipe_action, NULL);
+	signal(SIGCHLD, SIG_DFL);
 	execvp(command[0], command);
 	msg_err("cannot run '%s': %s", command[0], strerror(errno));
 	return errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
