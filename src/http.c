@@ -628,7 +628,9 @@ keep_on_this_machine(struct transfer *t)
 	CURLcode rc = CURLE_OK;
 	char pin[32];
 
-	if (split_url(t->opt->url, &u) != NULL || u.https)
+	if (split_url(t->opt->url, &u) != NULL)
+		return CURLE_URL_MALFORMAT; /* http_check_base_url() passed it: never */
+	if (u.https)
 		return CURLE_OK;
 	SETOPT(t->h, CURLOPT_PROXY, "");
 	msg_debug(1, "plain http to this machine: no proxy is used");
