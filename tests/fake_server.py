@@ -51,6 +51,9 @@ DEFAULT = {"status": 200, "body": {"accessToken": "test-token-1",
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fake-nitro/1"
+    # TCP_NODELAY: with Nagle's algorithm every small answer after the first
+    # write would wait for the client's delayed ACK (some 40 ms)
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):
         pass
