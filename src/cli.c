@@ -20,11 +20,14 @@ enum {
 	OPT_EXPORT,
 	OPT_FORGET,
 	OPT_JSON,
+	OPT_KEEP_FRESH,
 	OPT_LIST_PROFILES,
 	OPT_NO_CACHE,
 	OPT_PROFILE,
 	OPT_REFRESH,
+	OPT_REJECTED,
 	OPT_SHOW_CONFIG,
+	OPT_STATUS,
 };
 
 static const char shortopts[] = "+:f:hqVv";
@@ -44,14 +47,17 @@ static const struct option longopts[] = {
     {"format", required_argument, NULL, 'f'},
     {"help", no_argument, NULL, 'h'},
     {"json", no_argument, NULL, OPT_JSON},
+    {"keep-fresh", no_argument, NULL, OPT_KEEP_FRESH},
     {"list-profiles", no_argument, NULL, OPT_LIST_PROFILES},
     {"min-ttl", required_argument, NULL, OPT_SETTING + SET_MIN_TTL},
     {"no-cache", no_argument, NULL, OPT_NO_CACHE},
     {"profile", required_argument, NULL, OPT_PROFILE},
     {"quiet", no_argument, NULL, 'q'},
     {"refresh", no_argument, NULL, OPT_REFRESH},
+    {"rejected", no_argument, NULL, OPT_REJECTED},
     {"retries", required_argument, NULL, OPT_SETTING + SET_RETRIES},
     {"show-config", no_argument, NULL, OPT_SHOW_CONFIG},
+    {"status", no_argument, NULL, OPT_STATUS},
     {"timeout", required_argument, NULL, OPT_SETTING + SET_TIMEOUT},
     {"verbose", no_argument, NULL, 'v'},
     {"version", no_argument, NULL, 'V'},
@@ -66,14 +72,17 @@ cli_usage(FILE *fp)
 	    "                   [--client-id id] [--client-secret-file file |\n"
 	    "                   --client-secret-command command | --client-secret secret]\n"
 	    "                   [--config file] [--profile name] [--cache-dir dir]\n"
-	    "                   [--no-cache | --refresh | --forget] [--min-ttl seconds]\n"
-	    "                   [--timeout seconds] [--connect-timeout seconds] [--retries n]\n"
-	    "                   [--cacert file] [--capath dir] [--show-config]\n"
-	    "                   [-- command [arg ...]]\n"
+	    "                   [--no-cache | --refresh | --forget | --rejected | --status]\n"
+	    "                   [--min-ttl seconds] [--timeout seconds]\n"
+	    "                   [--connect-timeout seconds] [--retries n] [--cacert file]\n"
+	    "                   [--capath dir] [--show-config]\n"
+	    "                   [[--keep-fresh] -- command [arg ...]]\n"
 	    "       " PROGNAME " [--config file] --list-profiles\n"
 	    "\n"
 	    "Get a Nitro Sign API access token and print it, or run COMMAND with it in\n"
 	    "NITRO_ACCESS_TOKEN, NITRO_TOKEN_TYPE and NITRO_TOKEN_EXPIRES_AT.\n"
+	    "With --keep-fresh, stay COMMAND's parent and keep the file named by\n"
+	    "NITRO_ACCESS_TOKEN_FILE holding a valid token for as long as it runs.\n"
 	    "\n"
 	    "Credentials:\n"
 	    "  --client-id ID             client ID                   (NITRO_CLIENT_ID)\n"
@@ -121,9 +130,22 @@ cli_usage(FILE *fp)
 	    "  --refresh                  fetch a new token and replace the cached one\n"
 	    "  --forget                   remove the cached token of these credentials,\n"
 	    "                             print nothing, send nothing\n"
+	    "  --rejected                 the API refused the token in NITRO_ACCESS_TOKEN\n"
+	    "                             (else on stdin's first line): replace it in the\n"
+	    "                             cache unless a parallel run did, print the new one\n"
+	    "  --status                   say what the cache holds (never the token), send\n"
+	    "                             nothing; --json for one object; exit 9 when no\n"
+	    "                             token that meets --min-ttl is cached\n"
 	    "  --min-ttl SECONDS          reuse a cached token only if it is valid this long\n"
 	    "                             (one that never lives longer: for half its life),\n"
 	    "                             default 300                 (NITRO_MIN_TTL)\n"
+	    "\n"
+	    "Keeping a long job supplied:\n"
+	    "  --keep-fresh               run COMMAND as a child; renew the token in the\n"
+	    "                             file NITRO_ACCESS_TOKEN_FILE --min-ttl before its\n"
+	    "                             end (half-way through a shorter life) and when the\n"
+	    "                             cache gets a new one; pass on SIGINT, SIGTERM and\n"
+	    "                             SIGHUP; the file goes when COMMAND ends\n"
 	    "\n"
 	    "Other:\n"
 	    "  -h, --help                 print this help and exit\n"
@@ -133,8 +155,9 @@ cli_usage(FILE *fp)
 	    "  -V, --version              print the version and libcurl's and exit\n"
 	    "\n"
 	    "Exit status:\n"
-	    "  0  token printed, or COMMAND run (then COMMAND's status; 126 cannot run it,\n"
-	    "     127 not found)\n"
+	    "  0  token printed, or COMMAND run (then COMMAND's status, 128 + N when\n"
+	    "     --keep-fresh saw signal N kill it; 126 cannot run it, 127 not found),\n"
+	    "     or --status found a token that meets --min-ttl\n"
 	    "  1  internal error: out of memory, write to stdout failed (a closed pipe),\n"
 	    "     libcurl missing, older than 7.68 or refusing an option\n"
 	    "  2  usage: unknown option or bad value on the command line\n"
@@ -146,6 +169,7 @@ cli_usage(FILE *fp)
 	    "  7  server error: HTTP 5xx, or 429 after the retries\n"
 	    "  8  invalid response: no usable token, a redirect, or a token answer over\n"
 	    "     64 KiB\n"
+	    "  9  --status: no token that meets --min-ttl is cached (not an error)\n"
 	    "  130, 143  interrupted by SIGINT, SIGTERM\n",
 	    fp);
 }
@@ -237,6 +261,9 @@ cli_parse(struct cli *cli, int argc, char **argv)
 		case OPT_JSON:
 			cli->flag[SET_FORMAT] = "json";
 			break;
+		case OPT_KEEP_FRESH:
+			cli->keep_fresh = 1;
+			break;
 		case OPT_LIST_PROFILES:
 			cli->list_profiles = 1;
 			break;
@@ -249,8 +276,14 @@ cli_parse(struct cli *cli, int argc, char **argv)
 		case OPT_REFRESH:
 			cli->refresh = 1;
 			break;
+		case OPT_REJECTED:
+			cli->rejected = 1;
+			break;
 		case OPT_SHOW_CONFIG:
 			cli->show_config = 1;
+			break;
+		case OPT_STATUS:
+			cli->status = 1;
 			break;
 		case ':':
 			msg_err("option %s needs a value", option_name(optopt, name, sizeof(name)));
@@ -278,6 +311,10 @@ cli_parse(struct cli *cli, int argc, char **argv)
 			return CLI_EUSAGE;
 		}
 		cli->command = argv + optind;
+	}
+	if (cli->keep_fresh && cli->command == NULL) {
+		msg_err("option '--keep-fresh' needs a command after '--'");
+		return CLI_EUSAGE;
 	}
 	return CLI_OK;
 }

@@ -9,6 +9,8 @@
  * is wiped.
  */
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,11 +18,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "cache.h"
 #include "cli.h"
 #include "clock.h"
 #include "config.h"
 #include "http.h"
+#include "keep.h"
 #include "msg.h"
 #include "output.h"
 #include "secret.h"
@@ -36,6 +41,7 @@ enum exit_code {
 	EXIT_UNAUTHORIZED = 6, /* HTTP 401, 403 */
 	EXIT_SERVER = 7,       /* HTTP 5xx, 429 after retries */
 	EXIT_INVALID = 8,      /* unusable 2xx, any 1xx or 3xx, oversized body */
+	EXIT_NOT_CACHED = 9,   /* --status: no token that meets --min-ttl is cached */
 	EXIT_CANNOT_RUN = 126,
 	EXIT_NOT_FOUND = 127,
 };
@@ -215,6 +221,195 @@ forget(const struct config *cfg, struct cache *cache, long long deadline)
 	return EXIT_OK;
 }
 
+/*
+ * --rejected: the token the API refused, from NITRO_ACCESS_TOKEN (exec mode
+ * and the shell formats set it) or else the first line of standard input;
+ * never from argv, where other users would see it.
+ */
+static int
+read_rejected(const struct config *cfg, long long deadline, char **out)
+{
+	const char *env = getenv("NITRO_ACCESS_TOKEN");
+	struct buf b = BUF_INIT(TOKEN_MAX + 1);
+	struct pollfd pfd = {STDIN_FILENO, POLLIN, 0};
+	long long left;
+	ssize_t n;
+	char c;
+	int rc = EXIT_USAGE;
+
+	*out = NULL;
+	if (env != NULL && *env != '\0') {
+		if (strlen(env) > TOKEN_MAX) {
+			msg_err("--rejected: NITRO_ACCESS_TOKEN is longer than %d bytes",
+				TOKEN_MAX);
+			return EXIT_USAGE;
+		}
+		if ((*out = strdup(env)) == NULL) {
+			msg_err("out of memory");
+			return EXIT_INTERNAL;
+		}
+		return EXIT_OK;
+	}
+	if (cfg->secret_source == SET_CLIENT_SECRET_FILE &&
+	    strcmp(cfg->v[SET_CLIENT_SECRET_FILE].s, "-") == 0) {
+		msg_err("--rejected: standard input holds the client secret; "
+			"give the rejected token in NITRO_ACCESS_TOKEN");
+		return EXIT_USAGE;
+	}
+	/* one byte at a time, so that what follows the first line stays unread */
+	for (;;) {
+		if ((left = deadline - clock_ms()) <= 0) {
+			msg_err("--rejected: no token on standard input within --timeout");
+			goto out;
+		}
+		if (poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left) < 0 && errno != EINTR)
+			goto fail;
+		if ((n = read(STDIN_FILENO, &c, 1)) < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0)
+			goto fail;
+		if (n == 0 || c == '\n')
+			break;
+		if (buf_append(&b, &c, 1) != BUF_OK) {
+			msg_err("--rejected: the token on standard input is longer than %d bytes",
+				TOKEN_MAX);
+			goto out;
+		}
+	}
+	if (b.len > 0 && b.data[b.len - 1] == '\r')
+		b.data[--b.len] = '\0';
+	if (b.len > TOKEN_MAX) {
+		msg_err("--rejected: the token on standard input is longer than %d bytes",
+			TOKEN_MAX);
+		goto out;
+	}
+	if (b.len == 0) {
+		msg_err("--rejected: no token in NITRO_ACCESS_TOKEN or on standard input");
+		goto out;
+	}
+	if ((*out = strdup(b.data)) == NULL) {
+		msg_err("out of memory");
+		rc = EXIT_INTERNAL;
+		goto out;
+	}
+	rc = EXIT_OK;
+	goto out;
+fail:
+	msg_err("--rejected: cannot read standard input: %s", strerror(errno));
+	rc = EXIT_CONFIG;
+out:
+	secret_wipe(&c, sizeof(c));
+	buf_release(&b);
+	return rc;
+}
+
+/*
+ * --status: what the cache holds for these credentials, even with the cache
+ * turned off, as --forget.  The token is not printed and nothing is sent;
+ * the secret command does not run, since the entry is keyed on its text.
+ */
+static int
+status(const struct config *cfg, struct cache *cache, long long deadline)
+{
+	struct status_report r;
+	struct token tok, hit;
+	struct buf out = BUF_INIT(4 * TOKEN_MAX);
+	char path[PATH_MAX];
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	memset(&tok, 0, sizeof(tok));
+	memset(&hit, 0, sizeof(hit));
+	r.min_ttl = cfg->min_ttl;
+	r.now = (long long)time(NULL);
+	if (open_cache(cfg, cache, deadline) == CACHE_OK) {
+		if (cache_entry_path(cache, cfg->v[SET_CACHE_DIR].s, path, sizeof(path)) == 0)
+			r.entry = path;
+		if (cache_peek(cache, &tok) == CACHE_OK) {
+			r.tok = &tok;
+			r.claims = token_jwt_claims(tok.access_token);
+			r.meets = cache_get(cache, cfg->min_ttl, &hit) == CACHE_OK;
+		}
+	}
+	cache_release(cache);
+	if ((rc = output_status(&r, cfg->format == FMT_JSON, &out)) != BUF_OK) {
+		msg_err("out of memory");
+		rc = EXIT_INTERNAL;
+	} else if (output_write(&out) != 0) {
+		msg_err("write error on standard output: %s", strerror(errno));
+		rc = EXIT_INTERNAL;
+	} else {
+		rc = r.meets ? EXIT_OK : EXIT_NOT_CACHED;
+	}
+	json_decref(r.claims);
+	token_release(&tok);
+	token_release(&hit);
+	buf_release(&out);
+	return rc;
+}
+
+/*
+ * A keeper's token, through the cache like any run's.  A token due for
+ * renewal is still good for --min-ttl, so a plain read would return it:
+ * it is replaced as a rejected one is, and parallel keepers share one
+ * request.  The secret command, if that is the source, runs again for each
+ * request: a rotated secret is what it prints now.
+ */
+static int
+keep_get(void *ctx, enum keep_get how, const char *stale, struct token *tok)
+{
+	struct config *cfg = ctx;
+	struct cache cache;
+	long long deadline = clock_ms() + cfg->timeout * 1000;
+	int rc = -1;
+
+	cache_init(&cache);
+	memset(tok, 0, sizeof(*tok));
+	if (cfg->cache && open_cache(cfg, &cache, deadline) == CACHE_OK &&
+	    (stale != NULL ? cache_get_unless(&cache, cfg->min_ttl, stale, tok)
+			   : cache_get(&cache, cfg->min_ttl, tok)) == CACHE_OK) {
+		rc = 0;
+		goto out;
+	}
+	if (how == KEEP_CACHED)
+		goto out;
+	if (config_secret_from_command(cfg)) {
+		secret_free(cfg->secret);
+		cfg->secret = NULL;
+	}
+	if ((cfg->secret == NULL && config_read_secret(cfg, deadline) != CONFIG_OK) ||
+	    fetch(cfg, deadline, tok) != EXIT_OK)
+		goto out;
+	cache_put(&cache, tok, cfg->min_ttl);
+	rc = 0;
+out:
+	cache_release(&cache);
+	return rc;
+}
+
+/* --keep-fresh: COMMAND runs as our child, with a file that we keep fresh */
+static int
+keep_fresh(struct config *cfg, const struct cache *cache, char **command, const struct token *tok)
+{
+	char path[PATH_MAX];
+	struct keep k = {
+	    .command = command,
+	    .min_ttl = cfg->min_ttl,
+	    .sigpipe = &pipe_action,
+	    .get = keep_get,
+	    .ctx = cfg,
+	};
+	int status;
+
+	/* the entry that open_cache() named, watched for a --rejected elsewhere */
+	if (cfg->cache && cache->name[0] != '\0' &&
+	    cache_entry_path(cache, cfg->v[SET_CACHE_DIR].s, path, sizeof(path)) == 0)
+		k.watch = path;
+	if (keep_run(&k, tok, &status) != KEEP_OK)
+		return EXIT_INTERNAL;
+	return status;
+}
+
 /* rc, unless what went to stdout did not all get there */
 static int
 flush_stdout(int rc)
@@ -264,6 +459,7 @@ main(int argc, char **argv)
 	struct cache cache;
 	struct token tok;
 	struct buf out = BUF_INIT(4 * TOKEN_MAX);
+	char *rejected = NULL;
 	long long deadline;
 	int rc, hit = 0;
 
@@ -327,8 +523,15 @@ main(int argc, char **argv)
 		rc = forget(&cfg, &cache, deadline);
 		goto done;
 	}
+	if (cli.status) {
+		rc = status(&cfg, &cache, deadline);
+		goto done;
+	}
+	if (cli.rejected && (rc = read_rejected(&cfg, deadline, &rejected)) != EXIT_OK)
+		goto done;
 	if (cfg.cache && open_cache(&cfg, &cache, deadline) == CACHE_OK && !cli.refresh)
-		hit = cache_get(&cache, cfg.min_ttl, &tok) == CACHE_OK;
+		hit = (rejected != NULL ? cache_get_unless(&cache, cfg.min_ttl, rejected, &tok)
+					: cache_get(&cache, cfg.min_ttl, &tok)) == CACHE_OK;
 	if (!hit) {
 		if (cfg.secret == NULL &&
 		    (rc = from_config_status(config_read_secret(&cfg, deadline))) != EXIT_OK)
@@ -341,7 +544,8 @@ main(int argc, char **argv)
 	cache_release(&cache);
 
 	if (cli.command != NULL) {
-		rc = run_command(cli.command, &tok);
+		rc = cli.keep_fresh ? keep_fresh(&cfg, &cache, cli.command, &tok)
+				    : run_command(cli.command, &tok);
 		goto done;
 	}
 	if ((rc = output_render(cfg.format, &tok, &out)) != BUF_OK) {
@@ -366,6 +570,7 @@ main(int argc, char **argv)
 	rc = EXIT_OK;
 done:
 	cache_release(&cache);
+	secret_free(rejected);
 	buf_release(&out);
 	token_release(&tok);
 	config_release(&cfg);
