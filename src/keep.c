@@ -260,7 +260,7 @@ tend(struct state *s)
 	}
 	if (s->due > 0 && now >= s->due && now >= s->retry_at) {
 		if (s->k->get(s->k->ctx, KEEP_RENEW, s->tok.access_token, &t) == 0) {
-			/* the same token again: the entry's second has not yet turned */
+			/* the server gave the very same token and expiry: ask again soon */
 			if (install(s, &t) != 0)
 				s->retry_at = now + 1;
 		} else {
@@ -286,11 +286,9 @@ tend(struct state *s)
 static void
 child(const struct keep *k, const struct token *first, const char *file, const sigset_t *mask)
 {
-	struct sigaction dfl;
-	size_t i;
-
 	static const int caught[] = {SIGINT, SIGTERM, SIGHUP, SIGCHLD};
-	struct sigaction cur;
+	struct sigaction dfl, cur;
+	size_t i;
 
 	/* ours go back to the default before the mask opens; ignored ones stay so */
 	memset(&dfl, 0, sizeof(dfl));
@@ -367,10 +365,12 @@ keep_run(const struct keep *k, const struct token *first, int *status)
 	}
 	catch_signals();
 	if (snprintf(dir, sizeof(dir), "%s/" DIR_PREFIX "%ld.XXXXXX", base, (long)getpid()) >=
-		(int)sizeof(dir) ||
-	    mkdtemp(dir) == NULL) {
-		msg_err("keep-fresh: cannot make a directory in '%s': %s", base,
-			strerror(errno != 0 ? errno : ENAMETOOLONG));
+	    (int)sizeof(dir))
+		errno = ENAMETOOLONG;
+	else if (mkdtemp(dir) != NULL)
+		errno = 0;
+	if (errno != 0) {
+		msg_err("keep-fresh: cannot make a directory in '%s': %s", base, strerror(errno));
 		dir[0] = '\0';
 		goto out;
 	}

@@ -240,6 +240,27 @@ wait_for() {
 	[ -z "$(entry)" ]
 }
 
+@test "the README's recipe: on a 401, --rejected and one more try" {
+	unique_tokens
+	nts >/dev/null
+	rotate
+	# the recipe as README.md gives it, with the fake API's URL
+	sed -n '/^export NITRO_ACCESS_TOKEN$/,/^fi$/p' "$ROOT/README.md" |
+		sed "s|https://api.gonitro.dev/\.\.\.|$BASE/api/test|" >"$BATS_TEST_TMPDIR/recipe"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/recipe")" -ge 10 ]
+	printf 'echo "$code"\n' >>"$BATS_TEST_TMPDIR/recipe"
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	ln -sf "$NT" "$BATS_TEST_TMPDIR/bin/nitro-token"
+	cd "$BATS_TEST_TMPDIR"
+	PATH="$BATS_TEST_TMPDIR/bin:$PATH" NITRO_CLIENT_SECRET=$SECRET NITRO_BASE_URL=$BASE NITRO_CLIENT_ID=$ID \
+		run bash "$BATS_TEST_TMPDIR/recipe"
+	[ "$status" -eq 0 ]
+	[ "$output" = 200 ]
+	[ "$(jq -c . out.json)" = '{"ok":true}' ]
+	[ "$(request_count)" = 2 ]
+	[ "$(jq -r .access_token "$(entry)")" = tok-2 ]
+}
+
 # ---- --status ----
 
 @test "--status before and after a fetch: exit 9 then 0, the entry's path, never the token" {
@@ -546,4 +567,50 @@ EOF
 	[ "$output" = tok-4 ]
 	[[ "$stderr" =~ ^"nitro-token: 500 server_error"$'\n'"nitro-token: warning: keep-fresh: cannot renew the token; trying again in 1 s"$'\n'"nitro-token: 500 server_error"$'\n'"nitro-token: warning: keep-fresh: cannot renew the token; trying again in 2 s"$'\n'"nitro-token: warning: keep-fresh: the token expired; '$XDG_RUNTIME_DIR/nitro-token."[0-9]+\.[A-Za-z0-9]{6}"/token' is empty until one is renewed"$ ]]
 	[ "$(request_count)" = 4 ]
+}
+
+@test "--keep-fresh: two keepers and their renewals share one request per token" {
+	unique_tokens 3
+	local job='for i in 1 2 3 4 5 6 7 8 9; do cat "$NITRO_ACCESS_TOKEN_FILE" >>"$0"; sleep 0.5; done'
+	keeper --min-ttl 1 --keep-fresh -- bash -c "$job" "$BATS_TEST_TMPDIR/a" &
+	local a=$!
+	keeper --min-ttl 1 --keep-fresh -- bash -c "$job" "$BATS_TEST_TMPDIR/b" &
+	local b=$!
+	KILL_PIDS="$a $b"
+	wait "$a"
+	wait "$b"
+	# 4.5 s of 3 s tokens renewed 1 s before their end: the first token and two more
+	[ "$(request_count)" -le 3 ]
+	[ "$(sort -u "$BATS_TEST_TMPDIR/a")" = "$(sort -u "$BATS_TEST_TMPDIR/b")" ]
+	[ "$(sort -u "$BATS_TEST_TMPDIR/a" | wc -l)" = "$(request_count)" ]
+}
+
+@test "--keep-fresh: a token that lives less than --min-ttl is renewed half-way through its life" {
+	unique_tokens 2
+	cat >"$BATS_TEST_TMPDIR/job" <<'EOF'
+#!/bin/bash
+for ((i = 0; i < 8; i++)); do
+	printf 'header = "Authorization: Bearer %s"\n' "$(cat "$NITRO_ACCESS_TOKEN_FILE")" |
+		curl -s -K - -o /dev/null -w '%{http_code}\n' "$1/api/test" >>"$2"
+	sleep 0.5
+done
+EOF
+	chmod +x "$BATS_TEST_TMPDIR/job"
+	run --separate-stderr nts --keep-fresh -- "$BATS_TEST_TMPDIR/job" "$BASE" "$BATS_TEST_TMPDIR/codes"
+	[ "$status" -eq 0 ]
+	[ "$(sort -u "$BATS_TEST_TMPDIR/codes")" = 200 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/codes")" = 8 ]
+	# about one token a second for 4 s
+	[ "$(request_count)" -ge 4 ]
+	[ "$(request_count)" -le 6 ]
+	[ "$(sort -u <<<"$stderr")" = "nitro-token: warning: the token lives 2 s, not more than --min-ttl 300 s; it is reused for half its life" ]
+}
+
+@test "--keep-fresh: no directory can be made: exit 1, the command never runs" {
+	unique_tokens
+	XDG_RUNTIME_DIR=/proc run --separate-stderr nts --keep-fresh -- touch "$BATS_TEST_TMPDIR/ran"
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "nitro-token: keep-fresh: cannot make a directory in '/proc': No such file or directory" ]
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 }
