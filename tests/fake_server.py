@@ -30,7 +30,7 @@ answer is a valid AuthTokenResponse.
 
 The API side: every token in a 200 answer is remembered, valid for its
 expiresIn/expires_in seconds from the answer (or for ever without one).
-GET /api/test with "Authorization: Bearer TOKEN" answers 200 for a valid
+GET /api/test (and no other path) with "Authorization: Bearer TOKEN" answers 200 for a valid
 token, else 401 with problem JSON (RFC 9457: type, title, status, detail).
 POST /_control/rotate revokes every token issued so far, as rotating an
 application's credentials does.  Neither is logged in --log nor counted
@@ -156,9 +156,6 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, {"Content-Type": "application/json"},
                        json.dumps({"revoked": n}).encode())
             return
-        if path != "/api/test":
-            self._send(404, {"Content-Type": "application/json"}, b"{}")
-            return
         scheme, _, tok = auth.partition(" ")
         with self.server.lock:
             known = tok in self.server.issued
@@ -188,7 +185,7 @@ class Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         target = self.path
         path = urlsplit(target).path if target.startswith("http") else target
-        if path.startswith(("/api/", "/_control/")):
+        if path in ("/api/test", "/_control/rotate"):
             self._api(path, body)
             return
         violation = self._contract(path, body)
