@@ -5,15 +5,20 @@
  * selects the fallbacks everywhere, so that they are built and tested on
  * Linux too.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "compat.h"
 
 #if !defined(NITRO_FORCE_FALLBACKS)
 #if defined(__linux__)
+#include <link.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #define HAVE_EXPLICIT_BZERO  1
 #define HAVE_PR_SET_DUMPABLE 1
+#define HAVE_GETAUXVAL	     1
 #elif defined(__FreeBSD__)
 #include <sys/procctl.h>
 #include <strings.h>
@@ -73,3 +78,46 @@ compat_no_dump(void)
 	return "none"; /* RLIMIT_CORE, set by the caller, is all there is */
 #endif
 }
+
+#if defined(HAVE_GETAUXVAL)
+/* the program's own dynamic section, which locates it in a static PIE */
+extern ElfW(Dyn) _DYNAMIC[] __attribute__((weak));
+typedef ElfW(Phdr) elf_phdr;
+
+void
+compat_relro(void)
+{
+	const unsigned char *p = (const void *)getauxval(AT_PHDR);
+	size_t n = getauxval(AT_PHNUM), size = getauxval(AT_PHENT);
+	uintptr_t base = 0, start, end, page = getauxval(AT_PAGESZ);
+	const elf_phdr *ph, *relro = NULL;
+
+	if (p == NULL || size < sizeof(elf_phdr) || page == 0)
+		return;
+	/* the load address the way musl's own start-up finds it */
+	for (; n > 0; n--, p += size) {
+		ph = (const void *)p;
+		if (ph->p_type == PT_INTERP)
+			return; /* the dynamic linker has done it */
+		if (ph->p_type == PT_PHDR)
+			base = getauxval(AT_PHDR) - ph->p_vaddr;
+		else if (ph->p_type == PT_DYNAMIC && _DYNAMIC != NULL)
+			base = (uintptr_t)_DYNAMIC - ph->p_vaddr;
+		else if (ph->p_type == PT_GNU_RELRO)
+			relro = ph;
+	}
+	if (relro == NULL)
+		return;
+	/* whole pages only, as ld.so does: the linker ends the range on a page
+	 * boundary, and the partial page before it holds writable data */
+	start = (base + relro->p_vaddr) & ~(page - 1);
+	end = (base + relro->p_vaddr + relro->p_memsz) & ~(page - 1);
+	if (end > start)
+		mprotect((void *)start, end - start, PROT_READ);
+}
+#else
+void
+compat_relro(void)
+{
+}
+#endif

@@ -3,7 +3,8 @@
  * Every platform difference in one place, so that no other file needs an
  * #ifdef for the system it runs on: wiping memory, keeping the process out
  * of core dumps and debuggers, the file name of libcurl, and whether the
- * binary is ELF (which can carry a .note.dlopen note).
+ * binary is ELF (which can carry a .note.dlopen note), and RELRO for a
+ * static PIE.
  *
  * NITRO_FORCE_FALLBACKS picks the portable branch of everything, so that
  * the suite can run the code other systems use (make check-fallbacks).
@@ -31,5 +32,9 @@ void compat_wipe(void *p, size_t n);
 /* no core dump, no ptrace by other processes of the same user, where the
  * system has a way to say so; returns the name of the mechanism used */
 const char *compat_no_dump(void);
+
+/* make the RELRO range (GOT, .data.rel.ro) read-only where no dynamic
+ * linker did: musl's static-PIE start-up never does; call it first in main */
+void compat_relro(void);
 
 #endif

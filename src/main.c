@@ -19,6 +19,7 @@
 #include "cache.h"
 #include "cli.h"
 #include "clock.h"
+#include "compat.h"
 #include "config.h"
 #include "http.h"
 #include "msg.h"
@@ -267,6 +268,7 @@ main(int argc, char **argv)
 	long long deadline;
 	int rc, hit = 0;
 
+	compat_relro();
 	secret_harden();
 	secret_use_wiping_json_allocator();
 	catch_signals();
