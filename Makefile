@@ -160,8 +160,13 @@ mutate: nitro-token test-progs
 
 # the whole suite against the static binary; for another architecture it
 # runs under qemu-user, through binfmt_misc (packaging/binfmt.sh sets it up)
-check-static: static $(TEST_PROGS)
+check-static: static $(TEST_PROGS) tests/nogetrandom
 	NITRO_BIN=$(CURDIR)/$(STATIC_BIN) $(BATS) $(BATS_FLAGS) tests
+
+# runs a program with getrandom() refused, as old kernels and some seccomp
+# profiles do (tests/static.bats)
+tests/nogetrandom: tests/nogetrandom.c
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
 # a representative part of the suite under valgrind
 valgrind: nitro-token $(TEST_PROGS)
@@ -206,7 +211,7 @@ demo: nitro-token
 	tests/demo.sh
 
 clean:
-	rm -f nitro-token nitro-token.1 nitro-token-asan nitro-token-fallbacks $(TEST_PROGS) nitro-token-static nitro-token-static-* tests/bench/trivial tests/bench/trivial-static tests/bench/measure $(OBJS)
+	rm -f nitro-token nitro-token.1 nitro-token-asan nitro-token-fallbacks $(TEST_PROGS) nitro-token-static nitro-token-static-* tests/nogetrandom tests/bench/trivial tests/bench/trivial-static tests/bench/measure $(OBJS)
 	rm -rf tests/fuzz/bin tests/fuzz/out
 
 # Debian and Ubuntu.  What differs between releases is decided here: clang's

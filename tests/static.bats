@@ -110,3 +110,22 @@ relro_not_read_only() {
 	[ "$output" = "" ]
 }
 
+# nogetrandom ERRNO: a TLS fetch by $NT with getrandom() failing with ERRNO
+nogetrandom() {
+	[ -x "$ROOT/tests/nogetrandom" ] || skip "tests/nogetrandom not built (make tests/nogetrandom)"
+	start_server --tls
+	run --separate-stderr env NITRO_CLIENT_SECRET="$SECRET" "$ROOT/tests/nogetrandom" "$1" \
+		"$NT" --client-id "$ID" --base-url "$BASE" --cacert "$SRV/ca.pem" --retries 0
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	[ "$stderr" = "" ]
+	assert_one_good_request
+}
+
+@test "static: getrandom() missing (ENOSYS, old kernels): TLS takes /dev/urandom" {
+	nogetrandom ENOSYS
+}
+
+@test "static: getrandom() refused (EPERM, seccomp): TLS takes /dev/urandom" {
+	nogetrandom EPERM
+}
