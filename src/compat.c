@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "compat.h"
 
 #if !defined(NITRO_FORCE_FALLBACKS)
@@ -16,9 +18,11 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #define HAVE_EXPLICIT_BZERO  1
 #define HAVE_PR_SET_DUMPABLE 1
 #define HAVE_GETAUXVAL	     1
+#define HAVE_GETRANDOM	     1
 #elif defined(__FreeBSD__)
 #include <sys/procctl.h>
 #include <strings.h>
@@ -121,3 +125,15 @@ compat_relro(void)
 {
 }
 #endif
+
+void
+compat_json_seed(void)
+{
+#if defined(HAVE_GETRANDOM)
+	uint32_t seed = 0;
+
+	/* GRND_NONBLOCK: early in boot jansson's own seeding is good enough */
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed) && seed != 0)
+		json_object_seed(seed);
+#endif
+}

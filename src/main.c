@@ -269,6 +269,7 @@ main(int argc, char **argv)
 	int rc, hit = 0;
 
 	compat_relro();
+	compat_json_seed();
 	secret_harden();
 	secret_use_wiping_json_allocator();
 	catch_signals();
