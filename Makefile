@@ -223,7 +223,7 @@ DEPS = build-essential pkg-config ca-certificates libcurl4 libcurl4-openssl-dev 
        libjansson-dev libinih-dev nettle-dev python3 curl jq openssl mandoc zsh fish \
        valgrind clang time shellcheck clang-format debootstrap musl-tools m4 cmake git \
        dpkg-dev debhelper lintian pass gnupg gcc-aarch64-linux-gnu musl-dev:arm64 \
-       qemu-user-static binfmt-support
+       qemu-user-static binfmt-support strace
 
 deps:
 	@set -e; if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
