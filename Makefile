@@ -161,6 +161,8 @@ mutate: nitro-token test-progs
 # the whole suite against the static binary; for another architecture it
 # runs under qemu-user, through binfmt_misc (packaging/binfmt.sh sets it up)
 check-static: static $(TEST_PROGS) tests/nogetrandom
+	@./$(STATIC_BIN) --version >/dev/null || { echo "check-static: $(STATIC_BIN) does not run" \
+		"here; for another architecture run packaging/binfmt.sh (as root) first" >&2; exit 1; }
 	NITRO_BIN=$(CURDIR)/$(STATIC_BIN) $(BATS) $(BATS_FLAGS) tests
 
 # runs a program with getrandom() refused, as old kernels and some seccomp

@@ -21,7 +21,15 @@ command -v update-binfmts >/dev/null || { say "needs update-binfmts (binfmt-supp
 if [ ! -e "$DIR/register" ]; then
 	mount -t binfmt_misc binfmt_misc "$DIR"
 fi
+# an entry registered by someone else without the F flag is replaced
+if [ -e "$ENTRY" ] && ! grep -q '^flags: .*F' "$ENTRY"; then
+	echo -1 >"$ENTRY"
+fi
 update-binfmts --enable "qemu-$ARCH"
+# update-binfmts leaves alone an entry that is registered but switched off
+if [ -e "$ENTRY" ] && grep -qx disabled "$ENTRY"; then
+	echo 1 >"$ENTRY"
+fi
 if ! grep -qx enabled "$ENTRY" 2>/dev/null; then
 	say "qemu-$ARCH is not enabled in $ENTRY"
 	exit 1
