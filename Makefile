@@ -130,6 +130,9 @@ STATIC_GCC   = $(STATIC_ARCH)-linux-gnu-gcc
 STATIC_CFLAGS = $(call once,STATIC_CFLAGS,-O2 $(call harden_for,$(STATIC_GCC)) \
                 -ffunction-sections -fdata-sections)
 export STATIC_CFLAGS
+# neither the clone's nor the build directory's name in the binary, so that
+# two clones give the same bytes
+STATIC_PREFIX_MAP = -ffile-prefix-map=$(CURDIR)=. -ffile-prefix-map=$(abspath $(STATIC_BUILD))=static
 SA          = $(STATIC_BUILD)/$(STATIC_ARCH)
 SP          = $(SA)/prefix
 STATIC_LIBS = $(SP)/lib/libcurl.a $(SP)/lib/libmbedtls.a $(SP)/lib/libmbedx509.a \
@@ -147,8 +150,9 @@ $(SA)/static-pie.specs: Makefile
 
 $(STATIC_BIN): $(SRCS) src/*.h Makefile $(SA)/static-pie.specs $(STATIC_LIBS)
 	$(STATIC_GCC) -specs=$(SA)/static-pie.specs -D_GNU_SOURCE -DVERSION='"$(VERSION)"' \
-		-DNITRO_STATIC_LIBCURL -DCURL_STATICLIB -I$(SP)/include -std=c11 $(WARNINGS) \
-		$(STATIC_CFLAGS) $(CFLAGS) -Wl,-z,relro,-z,now,--gc-sections -o $@ $(SRCS) $(STATIC_LIBS)
+		-DNITRO_STATIC_LIBCURL -DCURL_STATICLIB -I$(abspath $(SP))/include -std=c11 $(WARNINGS) \
+		$(STATIC_CFLAGS) $(STATIC_PREFIX_MAP) $(CFLAGS) -Wl,-z,relro,-z,now,--gc-sections \
+		-o $@ $(SRCS) $(STATIC_LIBS)
 
 # Debian 11, 12 and 13, each a fresh debootstrap tree (needs root)
 matrix:

@@ -28,7 +28,9 @@ SUITE=trixie
 # Debian's musl wrapper for the target: musl-tools (x86_64) or musl-dev:ARCH
 # with gcc-ARCH-linux-gnu
 export CC=$HOST-gcc
-export CFLAGS=${STATIC_CFLAGS:?"set by make static"}
+# the build directory's name stays out of the debugging information, so that
+# every build directory gives the same bytes
+export CFLAGS="${STATIC_CFLAGS:?"set by make static"} -ffile-prefix-map=$B/=static/"
 # mbedTLS's randomness: getrandom() through packaging/static-entropy.c
 ENTROPY="-DMBEDTLS_NO_PLATFORM_ENTROPY -DMBEDTLS_ENTROPY_HARDWARE_ALT"
 JOBS=$(nproc 2>/dev/null || echo 2)
