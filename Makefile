@@ -192,33 +192,19 @@ clean:
 	rm -f nitro-token nitro-token.1 nitro-token-asan nitro-token-fallbacks $(TEST_PROGS) nitro-token-static tests/bench/trivial tests/bench/trivial-static tests/bench/measure $(OBJS)
 	rm -rf tests/fuzz/bin tests/fuzz/out
 
-# Debian and Ubuntu.  What differs between releases is decided here: clang's
-# sanitizer and fuzzer runtime is its own package from clang 14 on, and a
-# bats older than 1.5 (Debian 11's 1.2) is replaced by bats-core $(BATS_NPM)
-# from the npm registry.
-BATS_NPM = 1.11.1
-DEPS = build-essential pkg-config ca-certificates libcurl4 libcurl4-openssl-dev \
-       libjansson-dev libinih-dev nettle-dev python3 curl jq openssl mandoc zsh fish \
-       valgrind clang time shellcheck clang-format debootstrap musl-tools m4 cmake git \
-       dpkg-dev debhelper lintian pass gnupg
-
+# Debian and Ubuntu (packaging/deps.sh): make deps installs what building and
+# make check need; make deps-qa adds the tools of the quality gates in .ci/run
+# (sanitizers, valgrind, linters, the static, cross and package builds, the
+# image, the release matrix)
 deps:
-	@set -e; if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
-	apt_install() { DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
-		--no-install-recommends "$$@"; }; \
-	$$sudo apt-get update -qq; \
-	apt_install $(DEPS); \
-	rt=libclang-rt-$$(clang -dumpversion | cut -d. -f1)-dev; \
-	if apt-cache show "$$rt" >/dev/null 2>&1; then apt_install "$$rt"; fi; \
-	bats=$$(apt-cache policy bats | sed -n 's/ *Candidate: \([0-9.]*\).*/\1/p'); \
-	if [ "$$(printf '%s\n' 1.5 "$$bats" | sort -V | head -1)" = 1.5 ]; then \
-		apt_install bats; \
-	elif ! bats --version 2>/dev/null | grep -q '^Bats $(BATS_NPM)$$'; then \
-		apt_install npm; \
-		$$sudo npm install -g --no-audit --no-fund --cafile /etc/ssl/certs/ca-certificates.crt \
-			bats@$(BATS_NPM); \
-		$$sudo ln -sf "$$(npm root -g)/bats/bin/bats" /usr/local/bin/bats; \
-	fi
+	@packaging/deps.sh
+
+deps-qa:
+	@packaging/deps.sh --qa
+
+# both of them in a fresh Debian 12 tree, timed (needs root; see tests/matrix.sh)
+deps-check:
+	tests/matrix.sh --deps
 
 SHELL_FILES = completions/nitro-token.bash .ci/run $(wildcard tests/*.sh tests/*.bash packaging/*.sh)
 
@@ -305,4 +291,4 @@ uninstall:
 		$(DESTDIR)$(BASHCOMPDIR)/nitro-token $(DESTDIR)$(ZSHCOMPDIR)/_nitro-token \
 		$(DESTDIR)$(FISHCOMPDIR)/nitro-token.fish
 
-.PHONY: all analyze bench check mutate test-progs deb deb-check dist distcheck check-fallbacks check-static matrix static sanitize valgrind fuzz demo clean deps lint install uninstall
+.PHONY: all analyze bench check mutate test-progs deb deb-check dist distcheck check-fallbacks check-static matrix static sanitize valgrind fuzz demo clean deps deps-qa deps-check lint install uninstall

@@ -6,6 +6,10 @@
 # runs the README's "make deps && make" and "make check" inside chroot.
 # Prints one line per release and exits 1 when any failed.
 #
+# tests/matrix.sh --deps (make deps-check) tries the set-up instead: in a
+# fresh Debian 12 tree, "make deps" then "make deps-qa", each timed, each
+# quiet (a screen of output at most), then the QA gates' tools are there.
+#
 # The trees, and the rules for mounting into them and deleting them, are
 # in tests/chroot.bash.  Needs root.
 set -u
@@ -35,9 +39,59 @@ run() {
 	return $rc
 }
 
+# the QA gates' commands that make deps-qa must have installed
+QA_TOOLS="clang clang-format shellcheck valgrind lintian debootstrap musl-gcc aarch64-linux-gnu-gcc
+	qemu-aarch64-static buildah podman runc pass gpg dpkg-buildpackage cmake m4 git"
+
+# installed TREE: how many packages TREE has
+installed() {
+	# shellcheck disable=SC2016 # dpkg-query's format, not the shell's
+	chroot "$1" dpkg-query -W -f '${Status}\n' | grep -c ' installed$'
+}
+
+# step TREE TARGET BEFORE: make TARGET in TREE, timed; fails when make does,
+# or when it says more than a screen (24 lines)
+step() {
+	local t0 n rc=0 log="$DIR/deps.$2.log"
+	t0=$(date +%s)
+	in_tree "$1" "cd /src && make $2" >"$log" 2>&1 || rc=1
+	n=$(wc -l <"$log")
+	if [ "$rc" -eq 0 ] && [ "$n" -le 24 ]; then
+		echo "make $2: ok, $(($(installed "$1") - $3)) packages in $(($(date +%s) - t0)) s, $n lines of output"
+	else
+		echo "make $2: FAILED ($(($(date +%s) - t0)) s, $n lines of output); the log is $log"
+		return 1
+	fi
+}
+
+# deps: make deps, then make deps-qa, in a fresh bookworm
+deps() {
+	local r n0 n1 missing c
+	base bookworm || die "cannot make the tree (see $DIR/bookworm.debootstrap.log)"
+	trap 'unmount_all "$DIR/deps.run"' EXIT
+	r=$(fresh bookworm deps.run) || die "cannot prepare $DIR/deps.run"
+	mkdir -p "$r/src"
+	(cd "$SRC" && git ls-files -z | tar --null -T - -cf -) | tar -C "$r/src" -xf - || return 1
+	n0=$(installed "$r")
+	step "$r" deps "$n0" || return 1
+	n1=$(installed "$r")
+	step "$r" deps-qa "$n1" || return 1
+	for c in $QA_TOOLS; do
+		in_tree "$r" "command -v $c" >/dev/null || missing="${missing:-} $c"
+	done
+	if [ -n "${missing:-}" ]; then
+		echo "make deps-qa: FAILED: not installed:$missing"
+		return 1
+	fi
+}
+
 [ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, chroot, mount)"
 command -v debootstrap >/dev/null || die "needs debootstrap (make deps installs it)"
 mkdir -p "$DIR"
+if [ "${1:-}" = --deps ]; then
+	deps
+	exit
+fi
 trap 'for s in $SUITES; do unmount_all "$DIR/$s.run"; done' EXIT
 
 failed=0
