@@ -273,6 +273,71 @@ deb: dist
 deb-check: deb
 	packaging/deb-check.sh $(DEB)
 
+# The container image of each architecture (packaging/image.sh): FROM scratch,
+# the static binary, Mozilla's CA bundle, user 65534; tagged
+# localhost/nitro-token:VERSION-amd64 and -arm64.  Needs buildah.
+# SOURCE_URL, where the source is published, goes into its labels and the SBOM.
+IMAGE_ARCHES ?= x86_64 aarch64
+SOURCE_URL   ?=
+export SOURCE_URL
+# static_bin ARCH (shell): the file make static STATIC_ARCH=ARCH writes
+STATIC_BIN_SH = nitro-token-static$$([ "$$a" = x86_64 ] || echo "-$$a")
+
+image:
+	@for a in $(IMAGE_ARCHES); do \
+		$(MAKE) --no-print-directory static STATIC_ARCH=$$a >/dev/null || exit 1; \
+		echo "$$a: $$(packaging/image.sh $$a $(STATIC_BIN_SH) $(VERSION) $(RELEASE_DATE))" || exit 1; \
+	done
+
+# the image of the static binary, run by podman against the fake server
+check-image: static
+	NITRO_BIN=$(CURDIR)/nitro-token-static$(if $(filter-out x86_64,$(or $(STATIC_ARCH),x86_64)),-$(STATIC_ARCH)) \
+		$(BATS) $(BATS_FLAGS) tests/image.bats
+
+# Everything a release has, in dist/: the tarball, the .deb, the static
+# binary and the image (an OCI archive) of each architecture, the SBOM and
+# SHA256SUMS.  The static binaries are linked afresh with the build
+# directory mapped to ".", so that no path of this clone is in them.
+RELEASE_ARCHES ?= x86_64 aarch64
+RELEASE_CFLAGS  = -O2 -g -ffile-prefix-map=$(CURDIR)=.
+REL             = dist/nitro-token-$(VERSION)
+
+release:
+	@test -n "$(RELEASE_DATE)" || { echo "CHANGELOG.md has no entry for $(VERSION)" >&2; exit 1; }
+	rm -rf dist
+	$(MAKE) --no-print-directory deb
+	@for a in $(RELEASE_ARCHES); do \
+		rm -f $(STATIC_BIN_SH) && \
+		$(MAKE) --no-print-directory static STATIC_ARCH=$$a CFLAGS='$(RELEASE_CFLAGS)' >/dev/null && \
+		cp $(STATIC_BIN_SH) $(REL)-linux-$$a && \
+		echo "$(REL)-linux-$$a-oci.tar: image $$(packaging/image.sh $$a $(REL)-linux-$$a \
+			$(VERSION) $(RELEASE_DATE) $(REL)-linux-$$a-oci.tar)" || exit 1; \
+	done
+	packaging/sbom.py $(VERSION) $(RELEASE_DATE) \
+		$(foreach a,$(RELEASE_ARCHES),$(a)=$(REL)-linux-$(a)) >$(REL).spdx.json
+	cd dist && find . -maxdepth 1 -type f ! -name SHA256SUMS -printf '%P\n' | LC_ALL=C sort | \
+		xargs sha256sum >SHA256SUMS
+	@cat dist/SHA256SUMS
+
+# make release from two fresh clones of HEAD in two directories: the static
+# binaries, the tarball and the SBOM must be the same bytes; what else is the
+# same is said
+release-check:
+	rm -rf build/release-check
+	mkdir -p build/release-check
+	git clone -q $(CURDIR) build/release-check/one
+	git clone -q $(CURDIR) build/release-check/elsewhere/two
+	$(MAKE) -C build/release-check/one release >build/release-check/one.log 2>&1 || \
+		{ tail -30 build/release-check/one.log; exit 1; }
+	$(MAKE) -C build/release-check/elsewhere/two release >build/release-check/two.log 2>&1 || \
+		{ tail -30 build/release-check/two.log; exit 1; }
+	@cd build/release-check && status=0 && \
+	for f in $$(cd one/dist && ls); do \
+		if cmp -s one/dist/$$f elsewhere/two/dist/$$f; then echo "same: $$f"; \
+		else case $$f in *.tar.gz|*-linux-x86_64|*-linux-aarch64|*.spdx.json) status=1;; esac; \
+			echo "DIFFERENT: $$f"; fi; \
+	done; exit $$status
+
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
 FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
@@ -291,4 +356,4 @@ uninstall:
 		$(DESTDIR)$(BASHCOMPDIR)/nitro-token $(DESTDIR)$(ZSHCOMPDIR)/_nitro-token \
 		$(DESTDIR)$(FISHCOMPDIR)/nitro-token.fish
 
-.PHONY: all analyze bench check mutate test-progs deb deb-check dist distcheck check-fallbacks check-static matrix static sanitize valgrind fuzz demo clean deps deps-qa deps-check lint install uninstall
+.PHONY: all analyze bench check mutate test-progs deb deb-check dist distcheck check-fallbacks check-static matrix static sanitize valgrind fuzz demo clean deps deps-qa deps-check image check-image release release-check lint install uninstall
