@@ -297,7 +297,9 @@ check-image: static
 # Everything a release has, in dist/: the tarball, the .deb, the static
 # binary and the image (an OCI archive) of each architecture, the SBOM and
 # SHA256SUMS.  The static binaries are linked afresh with the build
-# directory mapped to ".", so that no path of this clone is in them.
+# directory mapped to ".", so that no path of this clone is in them; the
+# libraries are built first with their own flags (a CFLAGS given to make
+# would reach their own makefiles too).
 RELEASE_ARCHES ?= x86_64 aarch64
 RELEASE_CFLAGS  = -O2 -g -ffile-prefix-map=$(CURDIR)=.
 REL             = dist/nitro-token-$(VERSION)
@@ -307,7 +309,7 @@ release:
 	rm -rf dist
 	$(MAKE) --no-print-directory deb
 	@for a in $(RELEASE_ARCHES); do \
-		rm -f $(STATIC_BIN_SH) && \
+		$(MAKE) --no-print-directory static STATIC_ARCH=$$a >/dev/null && rm -f $(STATIC_BIN_SH) && \
 		$(MAKE) --no-print-directory static STATIC_ARCH=$$a CFLAGS='$(RELEASE_CFLAGS)' >/dev/null && \
 		cp $(STATIC_BIN_SH) $(REL)-linux-$$a && \
 		echo "$(REL)-linux-$$a-oci.tar: image $$(packaging/image.sh $$a $(REL)-linux-$$a \
