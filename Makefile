@@ -308,6 +308,8 @@ release:
 	@test -n "$(RELEASE_DATE)" || { echo "CHANGELOG.md has no entry for $(VERSION)" >&2; exit 1; }
 	rm -rf dist
 	$(MAKE) --no-print-directory deb
+	@# the package's .buildinfo and .changes record the build's date: kept, not released
+	mv dist/*.buildinfo dist/*.changes build/deb/
 	@for a in $(RELEASE_ARCHES); do \
 		$(MAKE) --no-print-directory static STATIC_ARCH=$$a >/dev/null && rm -f $(STATIC_BIN_SH) && \
 		$(MAKE) --no-print-directory static STATIC_ARCH=$$a CFLAGS='$(RELEASE_CFLAGS)' >/dev/null && \
