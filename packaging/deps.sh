@@ -17,8 +17,8 @@ set -euo pipefail
 
 BATS_NPM=1.11.1
 BUILD="build-essential pkg-config ca-certificates libcurl4 libcurl4-openssl-dev libjansson-dev
-	libinih-dev nettle-dev python3 curl jq openssl mandoc zsh fish"
-QA="clang clang-format shellcheck valgrind time git debootstrap musl-tools m4 cmake dpkg-dev
+	libinih-dev nettle-dev python3 curl jq openssl mandoc time zsh fish"
+QA="clang clang-format shellcheck valgrind git debootstrap musl-tools m4 cmake dpkg-dev
 	debhelper lintian pass gnupg buildah podman runc qemu-user-static gcc-aarch64-linux-gnu
 	musl-dev:arm64"
 
