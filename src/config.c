@@ -842,16 +842,17 @@ config_read_secret(struct config *cfg, long long deadline)
 	int rc, status = 0;
 
 	where(cfg, v, settings[src].name, w, sizeof(w));
-	if (src == SET_CLIENT_SECRET_COMMAND)
-		snprintf(what, sizeof(what), "the output of the command");
-	else
-		snprintf(what, sizeof(what), "'%s'", v->s);
 	if (src == SET_CLIENT_SECRET) {
 		msg_debug(1, "client secret: from %s", w);
 		if ((cfg->secret = strdup(v->s)) == NULL)
 			return CONFIG_ENOMEM;
 		return CONFIG_OK;
 	}
+	/* never for the secret itself: "what" would be an unwiped copy of it */
+	if (src == SET_CLIENT_SECRET_COMMAND)
+		snprintf(what, sizeof(what), "the output of the command");
+	else
+		snprintf(what, sizeof(what), "'%s'", v->s);
 	if (src == SET_CLIENT_SECRET_COMMAND) {
 		msg_debug(1, "client secret: from the command named by %s", w);
 		rc = secret_run_command(v->s, deadline, &cfg->secret, &len, &status);
