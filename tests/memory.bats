@@ -20,18 +20,36 @@ setup() {
 	[ -e "$WIPE" ] && [ -e "$FAIL" ] || skip "make check builds the preload libraries"
 }
 
-# wiped ARG...: a run under the wipe checker; it must succeed and say nothing of it
+# wiped [env] [VAR=VALUE...] ARG...: a run under the wipe checker; it must
+# succeed and say nothing of it.  The checker takes its variable for the
+# first process it starts in, so no env(1) may come between it and
+# nitro-token: a leading "env" is dropped and its VAR=VALUE words kept.
 wiped() {
-	run --separate-stderr env LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET="$SECRET" "$@"
+	[ "$1" != env ] || shift
+	run --separate-stderr env LD_BIND_NOW=1 LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET="$SECRET" "$@"
 	[ "$status" -eq 0 ] || { echo "status $status: $stderr"; return 1; }
 	[[ "$stderr" != *wipe-check* ]]
 }
 
+# the Python interpreter itself, not a wrapper in PATH (pyenv's shims are
+# shell scripts, which would take the checker and its variable for themselves)
+python_exe() {
+	python3 -c 'import sys; print(sys.executable)'
+}
+
 @test "the wipe checker itself: a secret freed unwiped aborts the run" {
-	run env LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET=abc123 \
-		python3 -c 'import ctypes; libc = ctypes.CDLL(None); p = libc.strdup(b"xx abc123 yy"); libc.free(ctypes.c_void_p(p))'
+	# strdup's pointer whole (restype), wherever the heap lies
+	run env LD_BIND_NOW=1 LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET=abc123 "$(python_exe)" \
+		-c 'import ctypes; libc = ctypes.CDLL(None); libc.strdup.restype = ctypes.c_void_p; p = libc.strdup(b"xx abc" + b"123 yy"); libc.free(ctypes.c_void_p(p))'
 	[ "$status" -eq 134 ]
-	[[ "$output" == *"wipe-check: a freed block still holds the secret"* ]]
+	[ "$output" = "wipe-check: a freed block still holds the secret" ]
+}
+
+@test "the wipe checker itself: a secret never freed is found at exit" {
+	run env LD_BIND_NOW=1 LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET=abc123 "$(python_exe)" \
+		-c 'import ctypes; libc = ctypes.CDLL(None); libc.strdup.restype = ctypes.c_void_p; libc.strdup(b"xx abc" + b"123 yy")'
+	[ "$status" -eq 134 ]
+	[[ "$output" == "wipe-check: the secret is still in memory at exit ("*")" ]]
 }
 
 @test "no freed block holds the secret: from a flag, the environment, a file, stdin, a command" {
@@ -40,7 +58,7 @@ wiped() {
 	wiped "$NT" -q --no-cache --base-url "$BASE" --client-id "$ID" --client-secret "$SECRET"
 	wiped env NITRO_CLIENT_SECRET="$SECRET" "$NT" --no-cache --base-url "$BASE" --client-id "$ID"
 	wiped "$NT" --no-cache --base-url "$BASE" --client-id "$ID" --client-secret-file "$BATS_TEST_TMPDIR/secret"
-	run --separate-stderr env LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET="$SECRET" \
+	run --separate-stderr env LD_BIND_NOW=1 LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET="$SECRET" \
 		"$NT" --no-cache --base-url "$BASE" --client-id "$ID" --client-secret-file - <"$BATS_TEST_TMPDIR/secret"
 	[ "$status" -eq 0 ]
 	wiped "$NT" --no-cache --base-url "$BASE" --client-id "$ID" \
@@ -59,6 +77,33 @@ wiped() {
 	wiped "$NT"
 	[ "$output" = test-token-1 ]
 	[ "$(request_count)" = 1 ]
+}
+
+@test "no copy of the secret outlives the run: the config file's line buffer, its last line" {
+	start_server
+	mkdir -p "$HOME/.config/nitro-token"
+	# last, so that no later line of the file overwrites inih's line buffer
+	printf '[default]\nclient-id = %s\nbase-url = %s\nclient-secret = %s\n' "$ID" "$BASE" "$SECRET" \
+		>"$HOME/.config/nitro-token/config"
+	chmod 600 "$HOME/.config/nitro-token/config"
+	wiped "$NT" --no-cache
+	[ "$output" = test-token-1 ]
+	wiped "$NT" --show-config
+	[ "$(request_count)" = 1 ]
+}
+
+@test "no copy of the secret outlives the run: a secret that a higher source replaces or drops" {
+	start_server
+	mkdir -p "$HOME/.config/nitro-token"
+	printf '[default]\nclient-secret = %s\n' "$SECRET" >"$HOME/.config/nitro-token/config"
+	chmod 600 "$HOME/.config/nitro-token/config"
+	printf 'from-the-file-1\n' >"$BATS_TEST_TMPDIR/secret"
+	# the environment replaces the file's value; a file named by a flag drops it
+	wiped env NITRO_CLIENT_SECRET=from-the-env-1 "$NT" --no-cache --base-url "$BASE" --client-id "$ID"
+	wiped "$NT" --no-cache --base-url "$BASE" --client-id "$ID" \
+		--client-secret-file "$BATS_TEST_TMPDIR/secret"
+	[ "$(request 1 '.body | fromjson | .clientSecret')" = from-the-env-1 ]
+	[ "$(request 2 '.body | fromjson | .clientSecret')" = from-the-file-1 ]
 }
 
 @test "no freed block holds the secret: every format, and exec mode" {
