@@ -12,6 +12,12 @@ for a mutant they did not kill; the file is always restored.  Prints the
 score over the non-equivalent mutants and every survivor as FILE:LINE,
 original, mutant.  Mutants listed in tests/mutate-equivalent.txt change
 nothing observable and are not run.
+
+The sample is stratified: each file of src/ gets its share (MUTATE_N split
+as evenly as the files' mutants allow, the files taken in turn), so that a
+small sample still reaches every file.  The unmutated suite runs first, and
+a test that fails there is ignored afterwards: only a test that passes on
+the real code and fails on the mutant kills it (a hang counts as a kill).
 """
 import os
 import random
@@ -25,7 +31,7 @@ SRC = os.path.join(ROOT, "src")
 # the bats files that exercise each source file most directly
 RELATED = {
     "buf.c": ["fetch.bats", "memory.bats"],
-    "cache.c": ["cache.bats"],
+    "cache.c": ["cache.bats", "faults.bats"],
     "cli.c": ["cli.bats", "docs.bats"],
     "compat.c": ["memory.bats", "config.bats"],
     "config.c": ["config.bats", "secrets.bats"],
@@ -33,7 +39,7 @@ RELATED = {
     "main.c": ["fetch.bats", "cli.bats", "output.bats"],
     "msg.c": ["network.bats", "cli.bats"],
     "output.c": ["output.bats"],
-    "secret.c": ["config.bats", "secrets.bats", "memory.bats"],
+    "secret.c": ["config.bats", "secrets.bats", "memory.bats", "faults.bats"],
     "token.c": ["fetch.bats"],
 }
 
@@ -121,17 +127,65 @@ def run(cmd, timeout):
         return -1  # a hang is a failure the suite noticed
 
 
+def failing(bats, files, timeout):
+    """The names of the tests that fail in files (TAP), or None for a hang."""
+    try:
+        out = subprocess.run([bats, "--tap"] + files, cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, timeout=timeout).stdout
+    except subprocess.TimeoutExpired:
+        return None
+    names = set()
+    for line in out.decode("utf-8", "replace").split("\n"):
+        m = re.match(r"not ok \d+ (.*?)(?: # .*)?$", line)
+        if m:
+            names.add(m.group(1))
+    return names
+
+
+def killed_by(bats, files, timeout, broken):
+    """1 when a test of files that passes on the real code fails (or the run hangs)."""
+    names = failing(bats, files, timeout)
+    return names is None or bool(names - broken)
+
+
+def stratified(every, n, rng):
+    """n mutants, every file of src/ taken in turn, each file's own shuffled."""
+    by_file = {}
+    for m in every:
+        by_file.setdefault(m[0], []).append(m)
+    queues = []
+    for name in sorted(by_file):
+        q = by_file[name][:]
+        rng.shuffle(q)
+        queues.append(q)
+    sample = []
+    while len(sample) < n and any(queues):
+        for q in queues:
+            if q and len(sample) < n:
+                sample.append(q.pop())
+    return sample
+
+
 def main():
     n = int(os.environ.get("MUTATE_N", "60"))
     seed = int(os.environ.get("MUTATE_SEED", "1"))
     bats = os.environ.get("BATS", "bats")
     eq = equivalents()
     every = [m for m in mutants() if (m[0], m[2].strip(), m[3].strip()) not in eq]
-    sample = random.Random(seed).sample(every, min(n, len(every)))
+    sample = stratified(every, n, random.Random(seed))
     print("mutate: %d mutants in src/*.c (%d known equivalent), sample of %d, seed %d"
           % (len(every), len(eq), len(sample), seed), flush=True)
+    print("mutate: per file: %s" % ", ".join(
+        "%s %d" % (f, sum(1 for m in sample if m[0] == f))
+        for f in sorted(set(m[0] for m in every))), flush=True)
     if run(["make", "-s", "nitro-token", "test-progs"], 600) != 0:
         sys.exit("mutate: the unmutated tree does not build")
+    # the unmutated code first; its failures are nobody's kills
+    broken = failing(bats, ["tests"], 1800)
+    if broken is None:
+        sys.exit("mutate: the unmutated suite hangs")
+    for name in sorted(broken):
+        print("mutate: ignored, fails on the unmutated code: %s" % name, flush=True)
     killed, survivors, stillborn = 0, [], 0
     for k, (name, i, orig, new) in enumerate(sample, 1):
         path = os.path.join(SRC, name)
@@ -145,13 +199,16 @@ def main():
                 stillborn += 1
                 print("%3d %s does not build" % (k, where), flush=True)
                 continue
-            files = ["tests/" + f for f in RELATED.get(name, [])]
-            if run([bats] + files, 600) != 0 or run([bats, "tests"], 1200) != 0:
+            files = ["tests/" + f for f in RELATED.get(name, [])
+                     if os.path.exists(os.path.join(ROOT, "tests", f))]
+            if killed_by(bats, files, 600, broken) or killed_by(bats, ["tests"], 1200, broken):
                 killed += 1
-                print("%3d %s killed" % (k, where), flush=True)
+                print("%3d %s killed: %s -> %s" % (k, where, orig.strip(), new.strip()),
+                      flush=True)
             else:
                 survivors.append((where, orig.strip(), new.strip()))
-                print("%3d %s SURVIVED" % (k, where), flush=True)
+                print("%3d %s SURVIVED: %s -> %s" % (k, where, orig.strip(), new.strip()),
+                      flush=True)
         finally:
             open(path, "w").write(text)
     run(["make", "-s", "nitro-token"], 600)
