@@ -134,7 +134,13 @@ open_dir(const char *dir)
 			 strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+	if (fstat(fd, &st) != 0) {
+		msg_warn("cache directory '%s': %s; running without the cache", dir,
+			 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
 		msg_warn("cache directory '%s' is not private to you (needs owner uid %lu, "
 			 "mode 0700); running without the cache",
 			 dir, (unsigned long)geteuid());
@@ -150,6 +156,7 @@ take_lock(struct cache *c, long long deadline)
 {
 	struct stat st;
 	char path[80];
+	int failed = 0;
 
 	snprintf(path, sizeof(path), "%s.lock", c->name);
 	c->lockfd =
@@ -158,9 +165,9 @@ take_lock(struct cache *c, long long deadline)
 		msg_debug(1, "cache: read-only; a hit is served, nothing is stored");
 		return 1;
 	}
-	if (c->lockfd < 0 || fstat(c->lockfd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (c->lockfd < 0 || (failed = fstat(c->lockfd, &st) != 0) || !S_ISREG(st.st_mode)) {
 		msg_warn("cache lock '%s': %s; running without the cache", path,
-			 c->lockfd < 0 ? strerror(errno) : "not a regular file");
+			 c->lockfd < 0 || failed ? strerror(errno) : "not a regular file");
 		return -1;
 	}
 	while (flock(c->lockfd, LOCK_EX | LOCK_NB) != 0) {
