@@ -25,10 +25,14 @@ setup() {
 	: >"$OUTCOMES"
 }
 
-# failing CALL ERRNO N ARG...: one run with the Nth CALL failing with ERRNO
+# failing CALL ERRNO N [env] [VAR=VALUE...] ARG...: one run with the Nth CALL
+# failing with ERRNO.  Both libraries act in the first process they start in
+# and take their variables with them, so no env(1) may come between them and
+# nitro-token: a leading "env" is dropped and its VAR=VALUE words kept.
 failing() {
 	local call=$1 err=$2 n=$3
 	shift 3
+	[ "$1" != env ] || shift
 	rm -f "$BATS_TEST_TMPDIR/reached"
 	run --separate-stderr env LD_BIND_NOW=1 LD_PRELOAD="$FAILCALL $WIPE" \
 		WIPE_CHECK_SECRET="$SECRET" FAIL_CALL="$call" FAIL_CALL_AT="$n" \
@@ -46,8 +50,8 @@ cache_whole() {
 
 # walk EXPECTED CALL:ERRNO... -- ARG...: for each CALL, fail its 1st, 2nd,
 # ... call until a run no longer makes that many.  A run that succeeds must
-# print EXPECTED whole; one that fails prints nothing on stdout (or exactly
-# $FAILED_STDOUT, when a test sets it).  Either way every line on stderr is
+# print EXPECTED whole; one that fails prints nothing on stdout (or, when a
+# test sets it, exactly $FAILED_STDOUT).  Either way every line on stderr is
 # one of ours, and what the run said is noted in $OUTCOMES as "CALL ERRNO:
 # STATUS: LAST LINE ON STDERR" (none: "-"; "never called" when no run makes
 # the call), one line per distinct outcome, for the test to compare with
@@ -71,7 +75,7 @@ walk() {
 				[ "$output" = "$expected" ] ||
 					{ echo "$call $err #$n: stdout '$output'"; return 1; }
 			else
-				[ "$output" = "${FAILED_STDOUT:-}" ] ||
+				[ -z "$output" ] || [ "$output" = "${FAILED_STDOUT:-}" ] ||
 					{ echo "$call $err #$n: stdout '$output'"; return 1; }
 			fi
 			while IFS= read -r line; do
@@ -155,4 +159,123 @@ write ENOSPC: 0: nitro-token: warning: cache entry 'KEY': cannot write: No space
 EOF
 	# the runs that fetched sent the secret from the file, whole
 	[ "$(request 1 '.body | fromjson | .clientSecret')" = "$SECRET" ]
+}
+
+@test "every system call of a cache hit fails in turn: a failure is a miss, and the run fetches" {
+	start_server
+	before_each() { with_entry; }
+	walk test-token-1 open:EACCES openat:EACCES read:EIO read:EINTR fstat:EIO flock:ENOLCK \
+		flock:EINTR close:EIO -- \
+		NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
+	outcomes_are <<'EOF'
+close EIO: 0: -
+flock EINTR: 0: -
+flock ENOLCK: 0: nitro-token: warning: cache lock 'KEY.lock': No locks available; running without the cache
+fstat EIO: 0: -
+fstat EIO: 0: nitro-token: warning: cache directory 'DIR/home/.cache/nitro-token': Input/output error; running without the cache
+fstat EIO: 0: nitro-token: warning: cache lock 'KEY.lock': Input/output error; running without the cache
+open EACCES: 0: -
+open EACCES: 0: nitro-token: warning: cache directory 'DIR/home/.cache/nitro-token': Permission denied; running without the cache
+open EACCES: 3: nitro-token: cannot read config file 'DIR/home/.config/nitro-token/config': Permission denied
+openat EACCES: 0: -
+openat EACCES: 0: nitro-token: warning: cache lock 'KEY.lock': Permission denied; running without the cache
+read EINTR: 0: -
+read EIO: 0: -
+EOF
+}
+
+@test "every system call of -f github fails in turn: \$GITHUB_ENV gets every line or none" {
+	start_server
+	FAILED_STDOUT="::add-mask::test-token-1"
+	before_each() { rm -f "$BATS_TEST_TMPDIR/genv"; }
+	after_each() {
+		[ ! -s "$BATS_TEST_TMPDIR/genv" ] ||
+			[ "$(cat "$BATS_TEST_TMPDIR/genv")" = "$(printf 'NITRO_ACCESS_TOKEN=test-token-1\nNITRO_TOKEN_TYPE=Bearer\nNITRO_TOKEN_EXPIRES_AT=%s' "$(cut -d= -f2 <<<"$(grep EXPIRES "$BATS_TEST_TMPDIR/genv")")")" ]
+	}
+	walk "::add-mask::test-token-1" open:EACCES write:ENOSPC write:EINTR close:EIO -- \
+		GITHUB_ENV="$BATS_TEST_TMPDIR/genv" NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" \
+		--client-id "$ID" --no-cache -f github
+	outcomes_are <<'EOF'
+close EIO: 0: -
+close EIO: 1: nitro-token: cannot append to 'DIR/genv' (GITHUB_ENV): Input/output error
+open EACCES: 0: -
+open EACCES: 1: nitro-token: cannot append to 'DIR/genv' (GITHUB_ENV): Permission denied
+open EACCES: 3: nitro-token: cannot read config file 'DIR/home/.config/nitro-token/config': Permission denied
+write EINTR: 0: -
+write ENOSPC: 1: nitro-token: cannot append to 'DIR/genv' (GITHUB_ENV): No space left on device
+EOF
+}
+
+@test "every system call of the other formats fails in turn" {
+	start_server
+	# no lifetime, so that every run's output is the same
+	respond '{"status":200,"body":{"access_token":"t1"}}'
+	local f
+	for f in token json export fish powershell dotenv header curl azure; do
+		: >"$OUTCOMES"
+		walk "$(nts --no-cache -f "$f")" open:EACCES read:EIO write:EIO -- \
+			NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" --no-cache -f "$f"
+		# stdout is written by stdio, which these calls do not reach
+		outcomes_are <<'EOF'
+open EACCES: 0: -
+open EACCES: 3: nitro-token: cannot read config file 'DIR/home/.config/nitro-token/config': Permission denied
+read EIO: 0: -
+write EIO: never called
+EOF
+	done
+}
+
+@test "every system call of exec mode fails in turn" {
+	start_server
+	walk ran setenv:ENOMEM close:EIO -- \
+		NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" --no-cache -- sh -c 'echo ran'
+	outcomes_are <<'EOF'
+close EIO: 0: -
+setenv ENOMEM: 1: nitro-token: cannot set the environment: Cannot allocate memory
+EOF
+}
+
+@test "every system call of a secret command fails in turn: nothing is sent" {
+	start_server
+	walk test-token-1 pipe:EMFILE fork:EAGAIN poll:EINTR poll:EIO read:EIO read:EINTR close:EIO -- \
+		"$NT" --base-url "$BASE" --client-id "$ID" --no-cache \
+		--client-secret-command "env -u LD_PRELOAD cat '$BATS_TEST_TMPDIR/secret'"
+	outcomes_are <<'EOF'
+close EIO: 0: -
+fork EAGAIN: 3: nitro-token: --client-secret-command: cannot run the command: Resource temporarily unavailable
+pipe EMFILE: 3: nitro-token: --client-secret-command: cannot run the command: Too many open files
+poll EINTR: 0: -
+poll EIO: 3: nitro-token: --client-secret-command: cannot run the command: Input/output error
+read EINTR: 0: -
+read EIO: 0: -
+read EIO: 3: nitro-token: --client-secret-command: cannot run the command: Input/output error
+EOF
+	# each request carried the secret whole: none was sent after a failure
+	local i
+	for ((i = 1; i <= $(request_count); i++)); do
+		[ "$(request "$i" '.body | fromjson | .clientSecret')" = "$SECRET" ]
+	done
+}
+
+@test "every system call of --forget fails in turn: the entry goes, or a warning says it stays" {
+	start_server
+	before_each() { with_entry; }
+	walk "" unlinkat:EIO openat:EACCES flock:ENOLCK fstat:EIO -- \
+		NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" --forget
+	outcomes_are <<'EOF'
+flock ENOLCK: 0: nitro-token: warning: cache lock 'KEY.lock': No locks available; running without the cache
+fstat EIO: 0: nitro-token: warning: cache directory 'DIR/home/.cache/nitro-token': Input/output error; running without the cache
+fstat EIO: 0: nitro-token: warning: cache lock 'KEY.lock': Input/output error; running without the cache
+openat EACCES: 0: nitro-token: warning: cache lock 'KEY.lock': Permission denied; running without the cache
+unlinkat EIO: 0: -
+unlinkat EIO: 0: nitro-token: warning: cache entry 'KEY': cannot remove: Input/output error
+EOF
+	# with no failure, the entry is gone and nothing is sent
+	before_each
+	local sent
+	sent=$(request_count)
+	run --separate-stderr nts --forget
+	[ "$status" -eq 0 ] && [ -z "$output" ] && [ -z "$stderr" ]
+	[ -z "$(find "$CACHE" -type f ! -name '*.lock')" ]
+	[ "$(request_count)" = "$sent" ]
 }
