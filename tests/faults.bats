@@ -279,3 +279,19 @@ EOF
 	[ -z "$(find "$CACHE" -type f ! -name '*.lock')" ]
 	[ "$(request_count)" = "$sent" ]
 }
+
+@test "an interrupted call on a hit (EINTR) is made again: still a hit, nothing is sent" {
+	start_server
+	nts >/dev/null
+	local call n
+	for call in read flock poll; do
+		for ((n = 1; n < 50; n++)); do
+			failing "$call" EINTR "$n" NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" -v
+			[ -e "$BATS_TEST_TMPDIR/reached" ] || break
+			[ "$status" -eq 0 ] && [ "$output" = test-token-1 ]
+			[[ "$stderr" == *"nitro-token: cache: hit (token valid for "* ]] ||
+				{ echo "$call #$n: $stderr"; return 1; }
+		done
+	done
+	[ "$(request_count)" = 1 ]
+}
