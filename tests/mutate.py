@@ -34,13 +34,13 @@ RELATED = {
     "cache.c": ["cache.bats", "faults.bats"],
     "cli.c": ["cli.bats", "docs.bats"],
     "compat.c": ["memory.bats", "config.bats"],
-    "config.c": ["config.bats", "secrets.bats"],
-    "http.c": ["network.bats", "fetch.bats"],
-    "main.c": ["fetch.bats", "cli.bats", "output.bats"],
-    "msg.c": ["network.bats", "cli.bats"],
-    "output.c": ["output.bats"],
+    "config.c": ["config.bats", "secrets.bats", "faults.bats"],
+    "http.c": ["network.bats", "fetch.bats", "messages.bats"],
+    "main.c": ["fetch.bats", "cli.bats", "output.bats", "messages.bats", "faults.bats"],
+    "msg.c": ["messages.bats", "network.bats", "cli.bats"],
+    "output.c": ["output.bats", "faults.bats"],
     "secret.c": ["config.bats", "secrets.bats", "memory.bats", "faults.bats"],
-    "token.c": ["fetch.bats"],
+    "token.c": ["fetch.bats", "messages.bats"],
 }
 
 STATUS_SWAPS = [
