@@ -345,6 +345,7 @@ int
 cache_put(struct cache *c, const struct token *tok, long min_ttl)
 {
 	char tmp[80], *s = NULL;
+	unsigned long failures;
 	json_t *o;
 	int fd = -1, rc = -1;
 
@@ -365,9 +366,16 @@ cache_put(struct cache *c, const struct token *tok, long min_ttl)
 	o = json_pack("{s:i, s:s, s:s, s:I, s:I}", "version", 1, "access_token", tok->access_token,
 		      "token_type", tok->token_type, "obtained_at", (json_int_t)tok->obtained_at,
 		      "expires_at", (json_int_t)tok->expires_at);
+	failures = secret_json_alloc_failures();
 	if (o != NULL)
 		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
+	/* jansson drops a key it had no memory for and still returns the rest */
+	if (s != NULL && secret_json_alloc_failures() != failures) {
+		secret_json_free(s);
+		s = NULL;
+		errno = ENOMEM;
+	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", c->name);
 	if (s == NULL)
 		goto out;
