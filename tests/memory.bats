@@ -119,14 +119,17 @@ python_exe() {
 # oom_walk EXPECTED ARG...: fail the 1st, 2nd, 3rd ... allocation of a run
 # until the run makes no more; every failed run must exit 1 saying "out of
 # memory", print nothing, and leave the cache whole; a run may also recover
-# and print EXPECTED
+# and print EXPECTED.  NITRO_CLIENT_SECRET is $SECRET, or $OOM_SECRET when
+# a test sets it (empty: unset); OOM_ONCE=1 fails the Nth allocation alone
+# instead of every one from the Nth on
 oom_walk() {
 	local expected=$1 n last
 	shift
 	for ((n = 1; n < 2000; n++)); do
 		rm -f "$BATS_TEST_TMPDIR/reached"
 		run --separate-stderr env LD_PRELOAD="$FAIL" FAIL_ALLOC_AT=$n \
-			FAIL_ALLOC_REACHED="$BATS_TEST_TMPDIR/reached" NITRO_CLIENT_SECRET="$SECRET" "$@"
+			FAIL_ALLOC_REACHED="$BATS_TEST_TMPDIR/reached" ${OOM_ONCE:+FAIL_ALLOC_ONCE=1} \
+			NITRO_CLIENT_SECRET="${OOM_SECRET-$SECRET}" "$@"
 		[ -e "$BATS_TEST_TMPDIR/reached" ] || break
 		if [ "$status" -eq 0 ]; then
 			[ "$output" = "$expected" ] || { echo "allocation $n: output '$output'"; return 1; }
@@ -172,4 +175,26 @@ oom_walk() {
 	# (a flag beats the NITRO_CLIENT_SECRET that oom_walk sets)
 	oom_walk test-token-1 "$NT" --base-url "$BASE" --client-id "$ID" --no-cache \
 		--client-secret-command "echo '$SECRET'"
+}
+
+@test "out of memory at every allocation of a run with --client-secret, whose copy cli.c makes" {
+	start_server
+	# the flag alone, and one failure at a time: a copy lost to no memory
+	# must not pass for no secret
+	OOM_SECRET='' OOM_ONCE=1 oom_walk test-token-1 "$NT" -q --base-url "$BASE" --client-id "$ID" --no-cache \
+		--client-secret "$SECRET"
+}
+
+@test "out of memory at one allocation at a time of a cold fetch: each is out of memory or recovered" {
+	start_server
+	OOM_ONCE=1 oom_walk test-token-1 "$NT" --base-url "$BASE" --client-id "$ID" --refresh
+}
+
+@test "out of memory at one allocation at a time, in every format" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"t1"}}'
+	local f
+	for f in json export fish powershell dotenv header curl azure; do
+		OOM_ONCE=1 oom_walk "$(nts --no-cache -f "$f")" "$NT" --base-url "$BASE" --client-id "$ID" --no-cache -f "$f"
+	done
 }
