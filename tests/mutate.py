@@ -59,7 +59,7 @@ STATUS_SWAPS = [
 ]
 DELETABLE = ("secret_wipe", "secret_free", "buf_release", "cache_release", "close",
              "fsync", "unlinkat", "json_decref", "token_release", "secret_restore_tty",
-             "secret_unharden", "sigprocmask", "fclose")
+             "secret_unharden", "sigprocmask", "fclose", "explicit_bzero")
 OPS = [
     (r"==", "!="), (r"!=", "=="), (r"(?<![<-])<=", "<"), (r"(?<![<-])<(?![<=])", "<="),
     (r"(?<![>-])>=", ">"), (r"(?<![>-])>(?![>=])", ">="), (r"&&", "||"), (r"\|\|", "&&"),
