@@ -295,3 +295,17 @@ EOF
 	done
 	[ "$(request_count)" = 1 ]
 }
+
+@test "with standard input closed, descriptor 0 is one like any other: the cache still works" {
+	start_server
+	local i
+	# not through run, which gives the command a stdin of its own
+	for i in 1 2; do
+		nts <&- >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
+		[ "$(cat "$BATS_TEST_TMPDIR/out")" = test-token-1 ] && [ ! -s "$BATS_TEST_TMPDIR/err" ]
+	done
+	[ "$(request_count)" = 1 ]
+	nts --forget <&- >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
+	[ ! -s "$BATS_TEST_TMPDIR/out" ] && [ ! -s "$BATS_TEST_TMPDIR/err" ]
+	[ -z "$(find "$CACHE" -type f ! -name '*.lock')" ]
+}
