@@ -41,6 +41,20 @@ letters(char c, size_t n)
 	return s;
 }
 
+/*
+ * Leave letters in the stack where msg.c's buffers will lie, so that a byte
+ * it fails to write shows as a 'Z' instead of a NUL by luck.
+ */
+static void
+dirty_stack(void)
+{
+	volatile char junk[16384];
+	size_t i;
+
+	for (i = 0; i < sizeof(junk); i++)
+		junk[i] = 'Z';
+}
+
 static int
 all_empty(const struct oauth_error *e)
 {
@@ -105,6 +119,7 @@ main(int argc, char **argv)
 
 	if (argc == 3 && strcmp(argv[1], "long") == 0) {
 		a = letters('a', strtoul(argv[2], NULL, 10));
+		dirty_stack();
 		msg_err("%s", a);
 		free(a);
 		return 0;
@@ -112,6 +127,7 @@ main(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[1], "redacted") == 0) {
 		a = letters('p', strtoul(argv[2], NULL, 10));
 		b = letters('x', strtoul(argv[3], NULL, 10));
+		dirty_stack();
 		msg_err("http://u:%s@h/%s", a, b);
 		free(a);
 		free(b);
