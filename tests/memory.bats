@@ -106,6 +106,30 @@ python_exe() {
 	[ "$(request 2 '.body | fromjson | .clientSecret')" = from-the-file-1 ]
 }
 
+@test "no copy of the secret outlives the run: --client-secret twice, a mistyped option, a buffer that grows, a command's second line" {
+	start_server
+	# the first value is replaced by the second, and must go
+	wiped "$NT" -q --no-cache --base-url "$BASE" --client-id "$ID" --client-secret "$SECRET" \
+		--client-secret other-secret-1
+	[ "$(request 1 '.body | fromjson | .clientSecret')" = other-secret-1 ]
+	# an unknown option's value may be a secret typed in the wrong place
+	run --separate-stderr env LD_BIND_NOW=1 LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET="$SECRET" \
+		"$NT" --base-url "$BASE" --client-id "$ID" --client-secre="$SECRET"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "nitro-token: unknown or ambiguous option '--client-secre' (its value is not shown)
+Try 'nitro-token --help' for more information." ]
+	# a secret read in several pieces, so that its buffer grows with it
+	printf 'long-%01995d\n' 7 >"$BATS_TEST_TMPDIR/long"
+	run --separate-stderr env LD_BIND_NOW=1 LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET="long-0000000000" \
+		"$NT" --no-cache --base-url "$BASE" --client-id "$ID" --client-secret-file "$BATS_TEST_TMPDIR/long"
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+	[ "$(request 2 '.body | fromjson | .clientSecret')" = "$(head -1 "$BATS_TEST_TMPDIR/long")" ]
+	# what a secret command prints after its first line (pass(1) prints more)
+	wiped env WIPE_CHECK_SECRET=second-line-42 "$NT" --no-cache --base-url "$BASE" --client-id "$ID" \
+		--client-secret-command "echo first-line-1; echo second-line-\$((40 + 2))"
+	[ "$(request 3 '.body | fromjson | .clientSecret')" = first-line-1 ]
+}
+
 @test "no freed block holds the secret: every format, and exec mode" {
 	start_server
 	local f
