@@ -38,7 +38,7 @@ RELATED = {
     "compat.c": ["memory.bats", "config.bats"],
     "config.c": ["config.bats", "secrets.bats", "faults.bats"],
     "http.c": ["network.bats", "fetch.bats", "messages.bats"],
-    "main.c": ["fetch.bats", "cli.bats", "output.bats", "messages.bats", "faults.bats"],
+    "main.c": ["fetch.bats", "cli.bats", "output.bats", "cache.bats", "messages.bats", "faults.bats"],
     "msg.c": ["messages.bats", "network.bats", "cli.bats"],
     "output.c": ["output.bats", "faults.bats"],
     "secret.c": ["config.bats", "secrets.bats", "memory.bats", "faults.bats"],
