@@ -67,6 +67,10 @@ OPS = [
 ]
 
 
+# the program and the test drivers linked with its objects, rebuilt for each mutant
+BUILD = ["make", "-s", "nitro-token", "tests/quote", "tests/unit"]
+
+
 def code_part(line):
     """The line with string and char literals blanked, and None for lines to skip."""
     s = line.strip()
@@ -209,7 +213,7 @@ def main():
         where = "%s:%d" % ("src/" + name, i + 1)
         try:
             open(path, "w").write("\n".join(lines))
-            if run(["make", "-s", "nitro-token"], 600) != 0:
+            if run(BUILD, 600) != 0:
                 stillborn += 1
                 print("%3d %s does not build" % (k, where), flush=True)
                 continue
@@ -218,10 +222,10 @@ def main():
             dead = killed_by(bats, files, 600, broken(related))
             if not dead and ("tests",) not in baseline:
                 open(path, "w").write(text)
-                run(["make", "-s", "nitro-token"], 600)
+                run(BUILD, 600)
                 broken(["tests"])
                 open(path, "w").write("\n".join(lines))
-                run(["make", "-s", "nitro-token"], 600)
+                run(BUILD, 600)
             if dead or killed_by(bats, ["tests"], 1200, broken(["tests"])):
                 killed += 1
                 print("%3d %s killed: %s -> %s" % (k, where, orig.strip(), new.strip()),
@@ -232,7 +236,7 @@ def main():
                       flush=True)
         finally:
             open(path, "w").write(text)
-    run(["make", "-s", "nitro-token"], 600)
+    run(BUILD, 600)
     counted = killed + len(survivors)
     score = 100.0 * killed / counted if counted else 0.0
     print("mutate: %d killed, %d survived, %d did not build; score %.1f%%"
