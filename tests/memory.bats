@@ -222,3 +222,17 @@ oom_walk() {
 		OOM_ONCE=1 oom_walk "$(nts --no-cache -f "$f")" "$NT" --base-url "$BASE" --client-id "$ID" --no-cache -f "$f"
 	done
 }
+
+@test "no freed block holds the token: every format, exec mode, a hit, a token longer than a small buffer" {
+	start_server
+	local f tok
+	tok="tok-$(printf 'x%.0s' $(seq 300))"
+	respond_token "$tok"
+	for f in token json export fish powershell dotenv header curl azure; do
+		wiped WIPE_CHECK_TOKEN="$tok" NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" \
+			--client-id "$ID" -f "$f"
+	done
+	wiped WIPE_CHECK_TOKEN="$tok" NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" \
+		--client-id "$ID" -- true
+	[ "$(request_count)" = 1 ]
+}

@@ -125,6 +125,23 @@ def equivalents():
     return eq
 
 
+def function_of(name, i):
+    """The function that line i of src/name is in (its name starts a line)."""
+    lines = open(os.path.join(SRC, name)).read().split("\n")
+    for line in reversed(lines[:i + 1]):
+        m = re.match(r"^([a-z_][a-z0-9_]*)\(", line)
+        if m:
+            return m.group(1)
+    return ""
+
+
+def equivalent(m, eq):
+    """An entry names FILE, or FILE:FUNCTION where the same line occurs twice."""
+    name, i, orig, new = m
+    return ((name, orig.strip(), new.strip()) in eq or
+            ("%s:%s" % (name, function_of(name, i)), orig.strip(), new.strip()) in eq)
+
+
 def run(cmd, timeout):
     try:
         return subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -177,7 +194,7 @@ def main():
     seed = int(os.environ.get("MUTATE_SEED", "1"))
     bats = os.environ.get("BATS", "bats")
     eq = equivalents()
-    every = [m for m in mutants() if (m[0], m[2].strip(), m[3].strip()) not in eq]
+    every = [m for m in mutants() if not equivalent(m, eq)]
     sample = stratified(every, n, random.Random(seed))
     print("mutate: %d mutants in src/*.c (%d known equivalent), sample of %d, seed %d"
           % (len(every), len(eq), len(sample), seed), flush=True)

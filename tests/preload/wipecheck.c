@@ -13,7 +13,10 @@
  *   stack, a block never freed at all.
  *
  * So deleting any secret_wipe() or secret_free() of ours leaves the secret
- * somewhere, and the run dies.  The exit scan runs from an atexit handler
+ * somewhere, and the run dies.  WIPE_CHECK_TOKEN names a second string, the
+ * access token, which is looked for in freed blocks only: it must reach
+ * stdout, and stdio's buffer, which libc frees unwiped, cannot be told from
+ * ours in a scan.  The exit scan runs from an atexit handler
  * that keeps its own frame small and its buffer outside the stack, so that
  * it overwrites as little as possible of the stack it searches.  A run that
  * ends in exec (exec mode) or _exit (a signal) throws its memory away with
@@ -73,8 +76,8 @@ excepted(void *addr)
 	return 0;
 }
 
-/* the variable's own string, kept when the variable is removed in setup() */
-static const char *the_secret;
+/* the variables' own strings, kept when the variables are removed in setup() */
+static const char *the_secret, *the_token;
 
 static const char *
 secret(void)
@@ -90,13 +93,18 @@ die(const char *msg, size_t n)
 	abort();
 }
 
-/* 1 when the block at p holds the secret */
+/* 1 when the block at p holds the secret or the token */
 static int
 holds(void *p)
 {
-	const char *s = secret();
+	const char *s = secret(), *t = the_token;
+	size_t n;
 
-	return p != NULL && s != NULL && memmem(p, malloc_usable_size(p), s, strlen(s)) != NULL;
+	if (p == NULL)
+		return 0;
+	n = malloc_usable_size(p);
+	return (s != NULL && memmem(p, n, s, strlen(s)) != NULL) ||
+	       (t != NULL && memmem(p, n, t, strlen(t)) != NULL);
 }
 
 /* a block about to be freed or moved: wiped by us when not ours, else it must be */
@@ -357,8 +365,11 @@ setup(void)
 	}
 	if ((the_secret = getenv("WIPE_CHECK_SECRET")) != NULL && *the_secret == '\0')
 		the_secret = NULL;
+	if ((the_token = getenv("WIPE_CHECK_TOKEN")) != NULL && *the_token == '\0')
+		the_token = NULL;
 	/* this process only: a command that it runs is not ours to check */
 	unsetenv("WIPE_CHECK_SECRET");
+	unsetenv("WIPE_CHECK_TOKEN");
 	stack_lo = find_stack();
 	atexit(scan);
 }
