@@ -171,15 +171,17 @@ def killed_by(bats, files, timeout, broken):
     return names is None or bool(names - broken)
 
 
-def stratified(every, n, rng):
-    """n mutants, every file of src/ taken in turn, each file's own shuffled."""
+def stratified(every, n, seed):
+    """n mutants, every file of src/ taken in turn, each file's own shuffled
+    with a generator of its own, so that a change to one file (an equivalent
+    listed, a line added) leaves the other files' picks as they were."""
     by_file = {}
     for m in every:
         by_file.setdefault(m[0], []).append(m)
     queues = []
     for name in sorted(by_file):
         q = by_file[name][:]
-        rng.shuffle(q)
+        random.Random("%d/%s" % (seed, name)).shuffle(q)
         queues.append(q)
     sample = []
     while len(sample) < n and any(queues):
@@ -195,7 +197,7 @@ def main():
     bats = os.environ.get("BATS", "bats")
     eq = equivalents()
     every = [m for m in mutants() if not equivalent(m, eq)]
-    sample = stratified(every, n, random.Random(seed))
+    sample = stratified(every, n, seed)
     print("mutate: %d mutants in src/*.c (%d known equivalent), sample of %d, seed %d"
           % (len(every), len(eq), len(sample), seed), flush=True)
     print("mutate: per file: %s" % ", ".join(
