@@ -49,7 +49,7 @@ ALL_CFLAGS   = -std=c11 $(WARNINGS) $(HARDEN) $(CFLAGS)
 ALL_LDFLAGS  = $(LDHARDEN) $(LDFLAGS)
 LIBS         = $(PKG_LIBS) $(LIBDL)
 
-SRCS = src/buf.c src/cache.c src/cli.c src/compat.c src/config.c src/http.c src/main.c \
+SRCS = src/api.c src/buf.c src/cache.c src/cli.c src/compat.c src/config.c src/http.c src/main.c \
        src/msg.c src/output.c src/secret.c src/token.c
 OBJS = $(SRCS:.c=.o)
 # everything but main(), for test and fuzz programs
