@@ -114,8 +114,8 @@ static const struct option *cur_longopts = longopts;
 static void
 api_usage(FILE *fp)
 {
-	fputs("usage: " PROGNAME " api [-iqv] [--data data | --form name=value ...]\n"
-	      "                   [--header 'name: value' ...] [--output file] [--paginate]\n"
+	fputs("usage: " PROGNAME " api [-qv] [--include] [--data data | --form name=value ...]\n"
+	      "                   [--header header ...] [--output file] [--paginate]\n"
 	      "                   [--stall-timeout seconds] [option ...] [method] path\n"
 	      "\n"
 	      "Call the Nitro API with the token: PATH is relative to the base URL or a\n"
@@ -165,8 +165,8 @@ cli_usage(FILE *fp)
 	    "                   [--cacert file] [--capath dir] [--show-config]\n"
 	    "                   [-- command [arg ...]]\n"
 	    "       " PROGNAME " [--config file] --list-profiles\n"
-	    "       " PROGNAME " api [-iqv] [--data data | --form name=value ...]\n"
-	    "                   [--header 'name: value' ...] [--output file] [--paginate]\n"
+	    "       " PROGNAME " api [-qv] [--include] [--data data | --form name=value ...]\n"
+	    "                   [--header header ...] [--output file] [--paginate]\n"
 	    "                   [--stall-timeout seconds] [option ...] [method] path\n"
 	    "\n"
 	    "Get a Nitro Sign API access token and print it, or run COMMAND with it in\n"
