@@ -212,6 +212,7 @@ class ApiTests:
 
     echo            200 {"method", "path", "query"}
     json            200 {"hello": "world", "n": [1, 2, 3]}
+    whoami          200 {"authorization": the request's Authorization header}
     big?bytes=N     200 N bytes of application/octet-stream, in 64 KiB writes
                     (&chunked=1: with chunked encoding)
     stall?bytes=N&sleep=S   N/2 bytes, then nothing for S seconds, then the rest
@@ -284,6 +285,8 @@ class ApiTests:
         try:
             if name == "echo":
                 send(200, {"method": h.command, "path": u.path, "query": u.query})
+            elif name == "whoami":
+                send(200, {"authorization": h.headers.get("Authorization")})
             elif name == "json":
                 send(200, {"hello": "world", "n": [1, 2, 3]})
             elif name in ("big", "stall"):

@@ -174,6 +174,17 @@ def main():
             groups.append(("3s. cache hit, static binary (%d KiB)"
                            % (os.path.getsize(static) // 1024), static_hit))
 
+        # the api command on a cache hit, beside curl -K with the header in a file
+        with open(tmp + "/api-curl.cfg", "w") as f:
+            f.write('header = "Authorization: Bearer %s"\nheader = "Accept: application/json"\n'
+                    % TOKEN)
+        api_hit = group([
+            ("nitro-token api GET (cache hit)", [nt, "api", "GET", "/t/whoami"]),
+            ("curl -s -K header file", ["curl", "-s", "-K", tmp + "/api-curl.cfg",
+                                        base + "/t/whoami"]),
+        ], env, a.runs, a.warmup)
+        groups.append(("3a. API call on a cache hit, loopback http", api_hit))
+
         par_env = dict(env, NITRO_CACHE_DIR=tmp + "/cache-parallel")
         before = sum(1 for _ in open(plain_log))
         wall, distinct = parallel([nt], par_env, 20)
@@ -211,6 +222,8 @@ def main():
     if static_hit is not None:
         checks.append(("(3s) static hit / trivial static", r(
             static_hit, "nitro-token-static (cache hit)", "trivial static C program"), 1.25))
+    checks.append(("(3a) api GET / curl -K", r(api_hit, "nitro-token api GET (cache hit)",
+                                               "curl -s -K header file"), 1.1))
     rss_checks = [
         ("(4) cache-hit peak RSS, KiB", hit["nitro-token (cache hit)"][1], 4096),
         ("(4) cold peak RSS minus curl's, KiB",
@@ -237,6 +250,8 @@ def main():
     print("  python3 -S tests/bench/urllib_fetch.py")
     print("  nitro-token --no-cache --cacert ca.pem   vs   curl -s ... --cacert ca.pem https://localhost:PORT/oauth/token")
     print("  nitro-token (entry cached)   vs   tests/bench/trivial   vs   cat token.txt")
+    print("  nitro-token api GET /t/whoami (entry cached)   vs   curl -s -K api-curl.cfg"
+          " $NITRO_BASE_URL/t/whoami")
     print("  20 x nitro-token started at once against an empty cache directory")
     shutil.rmtree(tmp, ignore_errors=True)
     return 1 if failed else 0
