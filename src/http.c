@@ -1057,7 +1057,8 @@ on_call_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ul
 	struct call *c = user;
 	long long now = clock_ms();
 
-	if (!c->answered && now >= c->t.opt->deadline) {
+	/* --timeout bounds the wait for an answer; bytes on the move are not waiting */
+	if (!c->answered && dlnow + ulnow == 0 && now >= c->t.opt->deadline) {
 		c->cut = CALL_CUT_DEADLINE;
 		return 1;
 	}
@@ -1207,6 +1208,8 @@ call_once(struct call *c, char *why, size_t whysz)
 	struct http_response *res = c->t.res;
 	const char *method = req->method, *next = NULL;
 	char url[8192];
+	struct url_parts u;
+	const char *wrong;
 	long long left, connect_ms;
 	int hop, with_body = req->body != NULL;
 	CURLcode rc;
@@ -1264,6 +1267,10 @@ call_once(struct call *c, char *why, size_t whysz)
 		}
 		if (strncasecmp(url, "https:", 6) == 0 && strncasecmp(next, "https:", 6) != 0) {
 			snprintf(why, whysz, "redirect from https to '%s' refused", next);
+			return HTTP_EREDIRECT;
+		}
+		if ((wrong = split_url(next, &u)) != NULL) {
+			snprintf(why, whysz, "redirect to '%s' refused: %s", next, wrong);
 			return HTTP_EREDIRECT;
 		}
 		if (strlen(next) >= sizeof(url)) {

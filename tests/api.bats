@@ -317,6 +317,20 @@ for p in msg.get_payload():
 	[ "$rss" -lt 12000 ]
 }
 
+@test "api: --timeout bounds the wait for an answer: exit 4" {
+	run --separate-stderr api --timeout 1 --retries 0 "/t/echo?sleep=3"
+	[ "$status" -eq 4 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "nitro-token: GET $BASE/t/echo?sleep=3: no answer within --timeout" ]
+}
+
+@test "api: a redirect to a URL with a user name is refused, exit 8" {
+	run --separate-stderr api "/t/redirect?to=http://u:pw@127.0.0.1:1/x"
+	[ "$status" -eq 8 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "nitro-token: GET $BASE/t/redirect?to=http://u:pw@127.0.0.1:1/x: redirect to 'http://[redacted]@127.0.0.1:1/x' refused: URL must not carry a user name or password" ]
+}
+
 @test "api: a stalled transfer ends with exit 4 after --stall-timeout" {
 	run --separate-stderr api --stall-timeout 1 "/t/stall?bytes=200000&sleep=4"
 	[ "$status" -eq 4 ]
@@ -360,4 +374,24 @@ for p in msg.get_payload():
 	run "$NT" api GET /a /b
 	[ "$status" -eq 2 ]
 	[ "${lines[0]}" = "nitro-token: api: unexpected argument '/b' (one METHOD, one PATH)" ]
+}
+
+@test "api HEAD: no body; with -i the status line and headers" {
+	run --separate-stderr api HEAD /t/json
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$(treq 1 .method)" = HEAD ]
+	run --separate-stderr api -i HEAD /t/json
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = $'HTTP/1.1 200 OK\r' ]
+	[ "${lines[-1]}" = $'\r' ]
+	run api --data x HEAD /t/json
+	[ "$status" -eq 2 ]
+	[ "$output" = "nitro-token: a HEAD request has no body" ]
+}
+
+@test "api: a closed stdout is a write error, exit 1" {
+	run --separate-stderr bash -c 'NITRO_CLIENT_SECRET="$1" "$2" api --base-url "$3" --client-id c "/t/big?bytes=3000000" | head -c 10 >/dev/null; echo "${PIPESTATUS[0]}"' sh "$SECRET" "$NT" "$BASE"
+	[ "$output" = 1 ]
+	[ "$stderr" = "nitro-token: write error on standard output: Broken pipe" ]
 }

@@ -173,6 +173,7 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, headers, payload)
 
     do_POST = do_GET = do_PUT = do_DELETE = do_PATCH = _handle
+    do_HEAD = _handle
 
     def do_CONNECT(self):
         """Act as an HTTPS forward proxy: log the CONNECT, then tunnel bytes."""
@@ -210,7 +211,7 @@ class Handler(BaseHTTPRequestHandler):
 class ApiTests:
     """The api command's endpoints, GET/POST/... /t/NAME?QUERY:
 
-    echo            200 {"method", "path", "query"}
+    echo[?sleep=S]  200 {"method", "path", "query"}, after S seconds
     json            200 {"hello": "world", "n": [1, 2, 3]}
     whoami          200 {"authorization": the request's Authorization header}
     big?bytes=N     200 N bytes of application/octet-stream, in 64 KiB writes
@@ -284,6 +285,7 @@ class ApiTests:
 
         try:
             if name == "echo":
+                time.sleep(float(q.get("sleep", "0")))
                 send(200, {"method": h.command, "path": u.path, "query": u.query})
             elif name == "whoami":
                 send(200, {"authorization": h.headers.get("Authorization")})
