@@ -80,12 +80,13 @@ static const struct {
     {"3", "configuration: missing or invalid credentials or settings, a secret\n"
 	  "     file not read within --timeout, $GITHUB_ENV unusable, or --forget\n"
 	  "     could not remove the cached token"},
-    {"4", "network or TLS: DNS, connect, certificate, timeout, reset, proxy 407"},
+    {"4", "network or TLS: DNS, connect, certificate, timeout, reset, proxy 407,\n"
+	  "     a stalled api transfer"},
     {"5", "request rejected: HTTP 400 and other 4xx"},
     {"6", "unauthorized: HTTP 401 or 403"},
     {"7", "server error: HTTP 5xx, or 429 after the retries"},
     {"8", "invalid response: no usable token, a redirect, or a token answer over\n"
-	  "     64 KiB"},
+	  "     64 KiB; api: a redirect not followed, a list that does not end"},
     {"126, 127", "exec mode: COMMAND cannot be run, or is not found"},
     {"130, 143", "interrupted by SIGINT, SIGTERM"},
 };

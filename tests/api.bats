@@ -314,7 +314,7 @@ for p in msg.get_payload():
 	[ "$(stat -c %s "$BATS_TEST_TMPDIR/dl")" = 52428800 ]
 	rss=$(cat "$BATS_TEST_TMPDIR/rss")
 	echo "peak RSS $rss KiB" >&3
-	[ "$rss" -lt 12000 ]
+	[ "$rss" -lt 15000 ]
 }
 
 @test "api: --timeout bounds the wait for an answer: exit 4" {
