@@ -49,8 +49,8 @@ ALL_CFLAGS   = -std=c11 $(WARNINGS) $(HARDEN) $(CFLAGS)
 ALL_LDFLAGS  = $(LDHARDEN) $(LDFLAGS)
 LIBS         = $(PKG_LIBS) $(LIBDL)
 
-SRCS = src/api.c src/buf.c src/cache.c src/cli.c src/compat.c src/config.c src/http.c src/main.c \
-       src/msg.c src/output.c src/secret.c src/token.c
+SRCS = src/api.c src/buf.c src/cache.c src/cli.c src/compat.c src/config.c src/http.c src/keep.c \
+       src/main.c src/msg.c src/output.c src/secret.c src/token.c
 OBJS = $(SRCS:.c=.o)
 # everything but main(), for test and fuzz programs
 LIB_OBJS = $(filter-out src/main.o,$(OBJS))
@@ -181,9 +181,23 @@ tests/bench/trivial-static: tests/bench/trivial.c
 tests/bench/measure: tests/bench/measure.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
-# not part of check: numbers want a quiet machine; exits 1 when a target is missed
-bench: nitro-token tests/bench/trivial tests/bench/trivial-static tests/bench/measure
-	python3 tests/bench/bench.py
+# the static binary's yardsticks, linked as nitro-token-static is: a static PIE
+BENCH_STATIC_PIE = gcc -specs=$(STATIC_BUILD)/static-pie.specs -std=c11 $(WARNINGS) \
+                   -fstack-protector-strong -fPIE $(CFLAGS) -Wl,-z,relro,-z,now
+build/bench/floor: tests/bench/floor.c $(STATIC_BUILD)/static-pie.specs
+	@mkdir -p build/bench
+	$(BENCH_STATIC_PIE) -o $@ $<
+
+build/bench/trivial-static-pie: tests/bench/trivial.c $(STATIC_BUILD)/static-pie.specs
+	@mkdir -p build/bench
+	$(BENCH_STATIC_PIE) -o $@ $<
+
+# not part of check: numbers want a quiet machine; exits 1 when a target is missed.
+# BENCH_ARGS="--baseline OLD/nitro-token --baseline-static OLD/nitro-token-static"
+# measures an earlier build in the same turns.
+bench: nitro-token tests/bench/trivial tests/bench/trivial-static tests/bench/measure \
+       build/bench/trivial-static-pie build/bench/floor
+	python3 tests/bench/bench.py $(BENCH_ARGS)
 
 demo: nitro-token
 	tests/demo.sh

@@ -549,3 +549,79 @@ cache_default_dir(const char *home)
 		n = asprintf(&out, "%s/.cache/nitro-token", home);
 	return n < 0 ? NULL : out;
 }
+
+/*
+ * --rejected: the API refused the token "rejected".  Called with the lock
+ * held, so that of parallel runs refused the same token, the first drops
+ * the entry and fetches, and the others find its new token here.  A hit
+ * that holds another token is served; one that still holds the rejected
+ * token is removed, and the caller fetches and stores as on a miss.
+ */
+int
+cache_get_unless(struct cache *c, long min_ttl, const char *rejected, struct token *tok)
+{
+	if (use_dir(c) != 0)
+		return CACHE_MISS;
+	/* of parallel runs that all got a 401, one drops and fetches, the rest wait */
+	if (lock_entry(c) != 0) {
+		cache_release(c);
+		return CACHE_MISS;
+	}
+	if (lookup(c, min_ttl, tok, 1) != CACHE_OK)
+		return CACHE_MISS;
+	if (strcmp(tok->access_token, rejected) != 0) {
+		msg_debug(1, "cache: the entry holds another token already");
+		return CACHE_OK;
+	}
+	token_release(tok);
+	msg_debug(1, "cache: the entry holds the rejected token; it is dropped");
+	if (!c->readonly && unlinkat(c->dirfd, c->name, 0) != 0 && errno != ENOENT)
+		msg_warn("cache entry '%s': cannot remove: %s; its token may still be served",
+			 c->name, strerror(errno));
+	return CACHE_MISS;
+}
+
+int
+cache_peek(struct cache *c, struct token *tok)
+{
+	struct buf b = BUF_INIT(ENTRY_MAX);
+	json_t *root = NULL;
+	const char *at, *tt;
+	long long obtained, expires;
+	char why[128];
+	int rc = CACHE_MISS;
+
+	memset(tok, 0, sizeof(*tok));
+	if (use_dir(c) != 0 || read_entry(c, &b) != 0)
+		goto out;
+	root = json_loadb(b.data != NULL ? b.data : "", b.len, 0, NULL);
+	at = json_string_value(json_object_get(root, "access_token"));
+	tt = json_string_value(json_object_get(root, "token_type"));
+	obtained = get_int(root, "obtained_at");
+	expires = get_int(root, "expires_at");
+	if (at == NULL || tt == NULL || obtained <= 0 || expires <= obtained ||
+	    token_check(at, tt, why, sizeof(why)) != TOKEN_OK)
+		goto out;
+	tok->access_token = strdup(at);
+	tok->token_type = strdup(tt);
+	if (tok->access_token == NULL || tok->token_type == NULL) {
+		token_release(tok);
+		goto out;
+	}
+	tok->obtained_at = obtained;
+	tok->expires_at = expires;
+	tok->expires_in = expires - (long long)time(NULL);
+	tok->cached = 1;
+	rc = CACHE_OK;
+out:
+	json_decref(root);
+	buf_release(&b);
+	return rc;
+}
+
+/* the entry's file name under dir, for --status and for a keeper to watch */
+int
+cache_entry_path(const struct cache *c, const char *dir, char *out, size_t outsz)
+{
+	return snprintf(out, outsz, "%s/%s", dir, c->name) < (int)outsz ? 0 : -1;
+}

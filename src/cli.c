@@ -22,12 +22,15 @@ enum {
 	OPT_EXPORT,
 	OPT_FORGET,
 	OPT_JSON,
+	OPT_KEEP_FRESH,
 	OPT_LIST_PROFILES,
 	OPT_NO_CACHE,
 	OPT_PRINT_TABLES,
 	OPT_PROFILE,
 	OPT_REFRESH,
+	OPT_REJECTED,
 	OPT_SHOW_CONFIG,
+	OPT_STATUS,
 	OPT_PAGINATE,
 	OPT_STALL_TIMEOUT,
 };
@@ -49,6 +52,7 @@ static const struct option longopts[] = {
     {"format", required_argument, NULL, 'f'},
     {"help", no_argument, NULL, 'h'},
     {"json", no_argument, NULL, OPT_JSON},
+    {"keep-fresh", no_argument, NULL, OPT_KEEP_FRESH},
     {"list-profiles", no_argument, NULL, OPT_LIST_PROFILES},
     {"min-ttl", required_argument, NULL, OPT_SETTING + SET_MIN_TTL},
     {"no-cache", no_argument, NULL, OPT_NO_CACHE},
@@ -57,8 +61,10 @@ static const struct option longopts[] = {
     {"profile", required_argument, NULL, OPT_PROFILE},
     {"quiet", no_argument, NULL, 'q'},
     {"refresh", no_argument, NULL, OPT_REFRESH},
+    {"rejected", no_argument, NULL, OPT_REJECTED},
     {"retries", required_argument, NULL, OPT_SETTING + SET_RETRIES},
     {"show-config", no_argument, NULL, OPT_SHOW_CONFIG},
+    {"status", no_argument, NULL, OPT_STATUS},
     {"timeout", required_argument, NULL, OPT_SETTING + SET_TIMEOUT},
     {"verbose", no_argument, NULL, 'v'},
     {"version", no_argument, NULL, 'V'},
@@ -73,7 +79,9 @@ static const struct {
 	const char *codes;
 	const char *text; /* continued lines indented to the text */
 } exit_statuses[] = {
-    {"0", "token printed, or COMMAND run (then COMMAND's status)"},
+    {"0", "token printed, or COMMAND run (then COMMAND's status, 128 + N when\n"
+	  "     --keep-fresh saw signal N kill it), or --status found a token that\n"
+	  "     meets --min-ttl"},
     {"1", "internal error: out of memory, write to stdout or $GITHUB_ENV failed\n"
 	  "     (a closed pipe), libcurl missing, older than 7.68 or refusing an option"},
     {"2", "usage: unknown option or bad value on the command line"},
@@ -87,6 +95,7 @@ static const struct {
     {"7", "server error: HTTP 5xx, or 429 after the retries"},
     {"8", "invalid response: no usable token, a redirect, or a token answer over\n"
 	  "     64 KiB; api: a redirect not followed, a list that does not end"},
+    {"9", "not cached: --status found no token that meets --min-ttl (not an error)"},
     {"126, 127", "exec mode: COMMAND cannot be run, or is not found"},
     {"130, 143", "interrupted by SIGINT, SIGTERM"},
 };
@@ -161,10 +170,11 @@ cli_usage(FILE *fp)
 	    "                   [--client-id id] [--client-secret-file file |\n"
 	    "                   --client-secret-command command | --client-secret secret]\n"
 	    "                   [--config file] [--profile name] [--cache-dir dir]\n"
-	    "                   [--no-cache | --refresh | --forget] [--min-ttl seconds]\n"
-	    "                   [--timeout seconds] [--connect-timeout seconds] [--retries n]\n"
-	    "                   [--cacert file] [--capath dir] [--show-config]\n"
-	    "                   [-- command [arg ...]]\n"
+	    "                   [--no-cache | --refresh | --forget | --rejected | --status]\n"
+	    "                   [--min-ttl seconds] [--timeout seconds]\n"
+	    "                   [--connect-timeout seconds] [--retries n] [--cacert file]\n"
+	    "                   [--capath dir] [--show-config]\n"
+	    "                   [[--keep-fresh] -- command [arg ...]]\n"
 	    "       " PROGNAME " [--config file] --list-profiles\n"
 	    "       " PROGNAME " api [-qv] [--include] [--data data | --form name=value ...]\n"
 	    "                   [--header header ...] [--output file] [--paginate]\n"
@@ -173,6 +183,8 @@ cli_usage(FILE *fp)
 	    "Get a Nitro Sign API access token and print it, or run COMMAND with it in\n"
 	    "NITRO_ACCESS_TOKEN, NITRO_TOKEN_TYPE and NITRO_TOKEN_EXPIRES_AT, or call\n"
 	    "the API with it: see '" PROGNAME " api --help'.\n"
+	    "With --keep-fresh, stay COMMAND's parent and keep the file named by\n"
+	    "NITRO_ACCESS_TOKEN_FILE holding a valid token for as long as it runs.\n"
 	    "\n"
 	    "Credentials:\n"
 	    "  --client-id ID             client ID                   (NITRO_CLIENT_ID)\n"
@@ -225,9 +237,22 @@ cli_usage(FILE *fp)
 	    "  --refresh                  fetch a new token and replace the cached one\n"
 	    "  --forget                   remove the cached token of these credentials,\n"
 	    "                             print nothing, send nothing\n"
+	    "  --rejected                 the API refused the token in NITRO_ACCESS_TOKEN\n"
+	    "                             (else on stdin's first line): replace it in the\n"
+	    "                             cache unless a parallel run did, print the new one\n"
+	    "  --status                   say what the cache holds (never the token), send\n"
+	    "                             nothing; --json for one object; exit 9 when no\n"
+	    "                             token that meets --min-ttl is cached\n"
 	    "  --min-ttl SECONDS          reuse a cached token only if it is valid this long\n"
 	    "                             (one that never lives longer: for half its life),\n"
 	    "                             default 300                 (NITRO_MIN_TTL)\n"
+	    "\n"
+	    "Keeping a long job supplied:\n"
+	    "  --keep-fresh               run COMMAND as a child; renew the token in the\n"
+	    "                             file NITRO_ACCESS_TOKEN_FILE --min-ttl before its\n"
+	    "                             end (half-way through a shorter life) and when the\n"
+	    "                             cache gets a new one; pass on SIGINT, SIGTERM and\n"
+	    "                             SIGHUP; the file goes when COMMAND ends\n"
 	    "\n"
 	    "Other:\n"
 	    "  -h, --help                 print this help and exit\n"
@@ -394,6 +419,9 @@ parse(struct cli *cli, struct config_args *args, int argc, char **argv)
 			if (choose_format(args, &format_by, c, "json") != CLI_OK)
 				return CLI_EUSAGE;
 			break;
+		case OPT_KEEP_FRESH:
+			cli->keep_fresh = 1;
+			break;
 		case OPT_LIST_PROFILES:
 			cli->list_profiles = 1;
 			break;
@@ -408,8 +436,14 @@ parse(struct cli *cli, struct config_args *args, int argc, char **argv)
 		case OPT_REFRESH:
 			cli->refresh = 1;
 			break;
+		case OPT_REJECTED:
+			cli->rejected = 1;
+			break;
 		case OPT_SHOW_CONFIG:
 			cli->show_config = 1;
+			break;
+		case OPT_STATUS:
+			cli->status = 1;
 			break;
 		case ':':
 			msg_err("option %s needs a value", option_name(optopt, name, sizeof(name)));
@@ -434,6 +468,10 @@ parse(struct cli *cli, struct config_args *args, int argc, char **argv)
 	if (cli->command != NULL && format_by != 0) {
 		msg_err("option %s has no meaning with a command after '--'",
 			option_name(format_by, name, sizeof(name)));
+		return CLI_EUSAGE;
+	}
+	if (cli->keep_fresh && cli->command == NULL) {
+		msg_err("option '--keep-fresh' needs a command after '--'");
 		return CLI_EUSAGE;
 	}
 	return CLI_OK;

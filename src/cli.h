@@ -20,6 +20,9 @@ struct cli {
 	int show_config;
 	int list_profiles;
 	int forget;
+	int rejected;
+	int keep_fresh;
+	int status;
 	char **command;	      /* exec mode: the COMMAND after "--", else NULL */
 	struct api_args *api; /* owned: the api command's arguments, else NULL */
 };

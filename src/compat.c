@@ -5,23 +5,32 @@
  * selects the fallbacks everywhere, so that they are built and tested on
  * Linux too.
  */
+#include <limits.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "compat.h"
 
 #if !defined(NITRO_FORCE_FALLBACKS)
 #if defined(__linux__)
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #define HAVE_EXPLICIT_BZERO  1
 #define HAVE_PR_SET_DUMPABLE 1
+#if defined(SYS_close_range)
+#define HAVE_CLOSE_RANGE 1
+#endif
 #elif defined(__FreeBSD__)
 #include <sys/procctl.h>
 #include <strings.h>
 #define HAVE_EXPLICIT_BZERO 1
 #define HAVE_PROCCTL	    1
+#define HAVE_CLOSEFROM	    1
 #elif defined(__OpenBSD__) || defined(__NetBSD__) || defined(__DragonFly__)
 #include <strings.h>
 #define HAVE_EXPLICIT_BZERO 1
+#define HAVE_CLOSEFROM	    1
 #elif defined(__APPLE__)
 #define __STDC_WANT_LIB_EXT1__ 1
 #include <sys/types.h>
@@ -71,5 +80,37 @@ compat_no_dump(void)
 	return "ptrace";
 #else
 	return "none"; /* RLIMIT_CORE, set by the caller, is all there is */
+#endif
+}
+
+/*
+ * Called in a child between fork() and exec(), so system calls only.  The
+ * portable branch tries every number up to the hard limit, not the soft
+ * one: a descriptor opened under a higher soft limit stays open when the
+ * limit is lowered.
+ */
+void
+compat_close_from(int lowfd)
+{
+#if defined(HAVE_CLOSEFROM)
+	closefrom(lowfd);
+#else
+	struct rlimit rl;
+	rlim_t top;
+	int fd;
+
+#if defined(HAVE_CLOSE_RANGE)
+	/* Linux 5.9 and later; an older kernel says ENOSYS */
+	if (syscall(SYS_close_range, (unsigned int)lowfd, ~0U, 0U) == 0)
+		return;
+#endif
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		rl.rlim_cur = rl.rlim_max = RLIM_INFINITY;
+	top = rl.rlim_max != RLIM_INFINITY ? rl.rlim_max : rl.rlim_cur;
+	/* no limit at all: Linux's own ceiling (fs.nr_open) stands in */
+	if (top == RLIM_INFINITY || top > INT_MAX)
+		top = 1 << 20;
+	for (fd = lowfd; (rlim_t)fd < top; fd++)
+		close(fd);
 #endif
 }

@@ -315,3 +315,56 @@ token_release(struct token *tok)
 	secret_free(tok->token_type);
 	tok->access_token = tok->token_type = NULL;
 }
+
+/*
+ * What a JWT says about itself, for --status: a new JSON object holding the
+ * claims iss, sub, aud, iat and exp that its payload has, or NULL when the
+ * token is not a JWT (or out of memory).  Nothing is verified: neither the
+ * signature nor who issued it; the caller must say so wherever it shows
+ * these.
+ */
+json_t *
+token_jwt_claims(const char *token)
+{
+	static const char *const names[] = {"iss", "sub", "aud", "iat", "exp"};
+	const char *p = strchr(token, '.'), *q;
+	struct base64_decode_ctx ctx;
+	struct buf enc = BUF_INIT(TOKEN_MAX + 3), dec = BUF_INIT(TOKEN_MAX);
+	uint8_t tmp[BASE64_DECODE_LENGTH(64)];
+	json_t *root = NULL, *out = NULL, *v;
+	size_t i, n, chunk;
+
+	if (p == NULL || (q = strchr(p + 1, '.')) == NULL || strchr(q + 1, '.') != NULL)
+		return NULL;
+	if (buf_append(&enc, p + 1, (size_t)(q - p - 1)) != BUF_OK)
+		goto out;
+	while (enc.len % 4 != 0)
+		if (buf_puts(&enc, "=") != BUF_OK)
+			goto out;
+	base64url_decode_init(&ctx);
+	for (i = 0; i < enc.len; i += chunk) {
+		chunk = enc.len - i < 64 ? enc.len - i : 64;
+		n = sizeof(tmp);
+		if (!base64_decode_update(&ctx, &n, tmp, chunk, enc.data + i) ||
+		    buf_append(&dec, tmp, n) != BUF_OK)
+			goto out;
+	}
+	if (!base64_decode_final(&ctx) || dec.len == 0)
+		goto out;
+	root = json_loadb(dec.data, dec.len, 0, NULL);
+	if (!json_is_object(root) || (out = json_object()) == NULL)
+		goto out;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if ((v = json_object_get(root, names[i])) != NULL &&
+		    json_object_set(out, names[i], v) != 0) {
+			json_decref(out);
+			out = NULL;
+			break;
+		}
+out:
+	secret_wipe(tmp, sizeof(tmp));
+	json_decref(root);
+	buf_release(&enc);
+	buf_release(&dec);
+	return out;
+}

@@ -395,3 +395,51 @@ for p in msg.get_payload():
 	[ "$output" = 1 ]
 	[ "$stderr" = "nitro-token: write error on standard output: Broken pipe" ]
 }
+
+@test "api after a rotation: the 401 renews the token once and the call succeeds" {
+	with_cache
+	respond '{"body":{"accessToken":"tok-{n}","tokenType":"Bearer","expiresIn":3600}}'
+	run api /api/test
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"ok": true}' ]
+	rotate
+	run --separate-stderr api /api/test
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"ok": true}' ]
+	[ "$stderr" = "" ]
+	[ "$(request_count)" = 2 ]
+	[ "$(jq -r 'select(.path == "/api/test") | .authorization' "$SRV/log.api" | tr '\n' ' ')" = "Bearer tok-1 Bearer tok-1 Bearer tok-2 " ]
+	# the next call takes the renewed token from the cache: no 401, no request
+	run api /api/test
+	[ "$status" -eq 0 ]
+	[ "$(request_count)" = 2 ]
+	[ "$(tail -1 "$SRV/log.api" | jq -r .authorization)" = "Bearer tok-2" ]
+}
+
+@test "api after a rotation: 20 parallel calls that all get a 401 make one token request" {
+	local i pids=()
+	with_cache
+	respond '{"body":{"accessToken":"tok-{n}","tokenType":"Bearer","expiresIn":3600}}'
+	api /api/test >/dev/null
+	rotate
+	for i in $(seq 20); do
+		api /api/test >"$BATS_TEST_TMPDIR/out.$i" 2>"$BATS_TEST_TMPDIR/err.$i" &
+		pids+=($!)
+	done
+	for i in $(seq 20); do
+		wait "${pids[i - 1]}"
+		[ "$(cat "$BATS_TEST_TMPDIR/out.$i")" = '{"ok": true}' ]
+		[ ! -s "$BATS_TEST_TMPDIR/err.$i" ]
+	done
+	[ "$(request_count)" = 2 ]
+	# each call ends with tok-2; those that started after the renewal took it from the cache
+	[ "$(jq -r 'select(.path == "/api/test") | .authorization' "$SRV/log.api" | grep -c 'Bearer tok-2$')" = 20 ]
+	[ "$(jq -r 'select(.path == "/api/test") | .authorization' "$SRV/log.api" | grep -vc 'Bearer tok-[12]$')" = 0 ]
+}
+
+@test "api: a token revoked again after its renewal is a 401, exit 6, and one renewal only" {
+	respond '{"body":{"accessToken":"tok-{n}","tokenType":"Bearer","expiresIn":3600}}'
+	run --separate-stderr api "/t/status?code=401"
+	[ "$status" -eq 6 ]
+	[ "$(request_count)" = 2 ]
+}

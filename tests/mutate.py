@@ -50,7 +50,7 @@ STATUS_SWAPS = [
     ("CACHE_OK", "CACHE_MISS"), ("BUF_ECAP", "BUF_ENOMEM"),
 ]
 DELETABLE = ("secret_wipe", "secret_free", "buf_release", "cache_release", "close",
-             "fsync", "unlinkat", "json_decref", "token_release", "secret_restore_tty",
+             "fsync", "unlinkat", "json_decref", "token_release", "secret_abort",
              "secret_unharden", "sigprocmask", "fclose")
 OPS = [
     (r"==", "!="), (r"!=", "=="), (r"(?<![<-])<=", "<"), (r"(?<![<-])<(?![<=])", "<="),
