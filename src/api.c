@@ -681,6 +681,19 @@ out:
 	return rc;
 }
 
+/* the temporary file behind --output, for api_on_signal() */
+static char *volatile output_tmp;
+
+/* SIGINT or SIGTERM: the temporary file goes, as a failure would remove it */
+void
+api_on_signal(void)
+{
+	char *p = output_tmp;
+
+	if (p != NULL)
+		unlink(p);
+}
+
 /* --output: a temporary file beside FILE, renamed over it when all is written */
 static int
 open_output(const char *file, char **tmp)
@@ -720,6 +733,7 @@ api_run(struct api *a, const struct http_options *opt, struct token *tok,
 	s.enabled = msg_level >= 0 && isatty(STDERR_FILENO);
 	if (a->output != NULL && (s.fd = open_output(a->output, &tmp)) < 0)
 		return API_EWRITE;
+	output_tmp = tmp;
 	if (a->paginate) {
 		rc = paginate(a, opt, tok, auth, renew_rc, &s, &out);
 		if (rc == API_OK && to_sink(&s, out.data, out.len) != 0) {
@@ -745,6 +759,7 @@ api_run(struct api *a, const struct http_options *opt, struct token *tok,
 	}
 	if (rc != API_OK)
 		unlink(tmp);
+	output_tmp = NULL;
 	free(tmp);
 	return rc;
 }

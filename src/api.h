@@ -80,5 +80,7 @@ int api_prepare(struct api *a, const struct api_args *args, const char *base_url
 int api_run(struct api *a, const struct http_options *opt, struct token *tok,
 	    const struct api_auth *auth, int *renew_rc);
 void api_release(struct api *a);
+/* async-signal-safe: removes what a run killed now would leave behind */
+void api_on_signal(void);
 
 #endif

@@ -82,13 +82,15 @@ from_secret(int rc)
  * do: stdout is written in one piece with these signals blocked, and a cache
  * entry appears only by rename().  Memory, locks and descriptors go with the
  * process; core dumps are off, so no secret survives it.  A terminal whose
- * echo was turned off for a prompt gets it back, and a secret command still
- * running is killed with its process group.
+ * echo was turned off for a prompt gets it back, a secret command still
+ * running is killed with its process group, and the api command's
+ * temporary --output file is removed.
  */
 static void
 on_signal(int sig)
 {
 	secret_abort();
+	api_on_signal();
 	_exit(128 + sig);
 }
 

@@ -450,3 +450,20 @@ for p in msg.get_payload():
 	[ "$status" -eq 6 ]
 	[ "$(request_count)" = 2 ]
 }
+
+@test "api --output: SIGTERM during the download leaves no file behind" {
+	local pid n
+	mkdir -p "$BATS_TEST_TMPDIR/dl"
+	NITRO_CLIENT_SECRET="$SECRET" "$NT" api --base-url "$BASE" --client-id "$ID" \
+		-o "$BATS_TEST_TMPDIR/dl/file" "/t/big?bytes=3000000&pace=0.05" 2>/dev/null &
+	pid=$!
+	for ((n = 0; n < 250; n++)); do
+		[ -n "$(ls "$BATS_TEST_TMPDIR/dl")" ] && break
+		sleep 0.02
+	done
+	[ -n "$(ls "$BATS_TEST_TMPDIR/dl")" ]
+	kill -TERM "$pid"
+	run wait "$pid"
+	[ "$status" -eq 143 ]
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/dl")" ]
+}
