@@ -467,3 +467,19 @@ for p in msg.get_payload():
 	[ "$status" -eq 143 ]
 	[ -z "$(ls -A "$BATS_TEST_TMPDIR/dl")" ]
 }
+
+@test "api --data - with the client secret on standard input is a usage error" {
+	run --separate-stderr bash -c 'printf "%s\n" "$1" | "$2" api --base-url "$3" --client-id c --client-secret-file - --data - /t/echo' \
+		sh "$SECRET" "$NT" "$BASE"
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "nitro-token: --data -: standard input holds the client secret" ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "api -H: the caller's Accept replaces ours, and headers go in order" {
+	run api -H 'Accept: application/pdf' -H 'X-Trace: 1' /t/echo
+	[ "$status" -eq 0 ]
+	[ "$(treq 1 .headers.accept)" = application/pdf ]
+	[ "$(treq 1 '.headers["x-trace"]')" = 1 ]
+}
