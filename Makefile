@@ -16,7 +16,9 @@ BATS       ?= bats
 once      = $(eval $(1) := $(2))$($(1))
 ,         := ,
 # $(call cc_has,FLAG): FLAG if the compiler takes it; ld_has: if it links with it
-cc_has    = $(shell $(CC) -Werror $(1) -x c -c -o /dev/null /dev/null 2>/dev/null && echo $(1))
+# $(call cc_has_for,CC,FLAG): FLAG if that compiler takes it
+cc_has_for = $(shell $(1) -Werror $(2) -x c -c -o /dev/null /dev/null 2>/dev/null && echo $(2))
+cc_has    = $(call cc_has_for,$(CC),$(1))
 ld_has    = $(shell printf 'int main(void){return 0;}' | \
                     $(CC) $(1) -x c -o /dev/null - 2>/dev/null && echo $(1))
 
@@ -37,9 +39,12 @@ WARNINGS  = -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototype
             -Wmissing-prototypes -Wvla -Wno-missing-field-initializers
 # hardening the compiler and linker have (GNU ld's -z options, for one, are
 # not macOS's); a distribution's own CPPFLAGS choose the _FORTIFY_SOURCE level
-# when they name one (ours would only redefine it)
-HARDEN    = $(call once,HARDEN,-fstack-protector-strong -fPIE \
-                $(call cc_has,-fstack-clash-protection) $(call cc_has,-fcf-protection))
+# when they name one (ours would only redefine it).  One list for every build:
+# $(call harden_for,CC) is what of it that compiler takes (control-flow
+# protection is -fcf-protection on x86, -mbranch-protection on arm64).
+HARDEN_ALL = -fstack-clash-protection -fcf-protection -mbranch-protection=standard
+harden_for = -fstack-protector-strong -fPIE $(foreach f,$(HARDEN_ALL),$(call cc_has_for,$(1),$(f)))
+HARDEN    = $(call once,HARDEN,$(call harden_for,$(CC)))
 LDHARDEN  = $(call once,LDHARDEN,$(call ld_has,-pie) $(call ld_has,-Wl$(,)-z$(,)relro$(,)-z$(,)now) \
                 $(call ld_has,-Wl$(,)--as-needed))
 LIBDL     = $(call once,LIBDL,$(call ld_has,-ldl))
@@ -108,31 +113,46 @@ nitro-token-fallbacks: $(SRCS) src/*.h Makefile
 check-fallbacks: nitro-token-fallbacks $(TEST_PROGS)
 	NITRO_FALLBACKS=1 NITRO_BIN=$(CURDIR)/nitro-token-fallbacks $(BATS) $(BATS_FLAGS) tests
 
-# One static binary for any Linux x86_64: musl, with libcurl (HTTP and HTTPS
-# only), mbedTLS 3.6, jansson, inih and nettle built from Debian's source
-# packages by packaging/static.sh (kept under build/static), linked as a
-# static PIE: no INTERP, no NEEDED.  musl-gcc's own specs make a dynamic PIE
-# of -static-pie, so a copy of them links with rcrt1.o instead.
+# One static binary for any Linux x86_64 (nitro-token-static) or aarch64
+# (make static STATIC_ARCH=aarch64: nitro-token-static-aarch64): musl, with
+# libcurl (HTTP and HTTPS only), mbedTLS 3.6, jansson, inih and nettle built
+# from Debian's source packages by packaging/static.sh (kept under
+# $(STATIC_BUILD)/ARCH), linked as a static PIE: no INTERP, no NEEDED.  The
+# hardening is the main build's, probed with the cross compiler; every object
+# is in its own sections and the link drops those never used.  musl-gcc's
+# own specs make a dynamic PIE of -static-pie, so a copy of them links with
+# rcrt1.o instead.
+STATIC_ARCH  ?= x86_64
 STATIC_BUILD ?= build/static
-export STATIC_BUILD
-SP          = $(STATIC_BUILD)/prefix
+export STATIC_ARCH STATIC_BUILD
+STATIC_BIN   = nitro-token-static$(if $(filter x86_64,$(STATIC_ARCH)),,-$(STATIC_ARCH))
+STATIC_GCC   = $(STATIC_ARCH)-linux-gnu-gcc
+STATIC_CFLAGS = $(call once,STATIC_CFLAGS,-O2 $(call harden_for,$(STATIC_GCC)) \
+                -ffunction-sections -fdata-sections)
+export STATIC_CFLAGS
+# neither the clone's nor the build directory's name in the binary, so that
+# two clones give the same bytes
+STATIC_PREFIX_MAP = -ffile-prefix-map=$(CURDIR)=. -ffile-prefix-map=$(abspath $(STATIC_BUILD))=static
+SA          = $(STATIC_BUILD)/$(STATIC_ARCH)
+SP          = $(SA)/prefix
 STATIC_LIBS = $(SP)/lib/libcurl.a $(SP)/lib/libmbedtls.a $(SP)/lib/libmbedx509.a \
               $(SP)/lib/libmbedcrypto.a $(SP)/lib/libjansson.a $(SP)/lib/libinih.a \
               $(SP)/lib/libnettle.a $(SP)/lib/libnitro-entropy.a
 
 static:
 	packaging/static.sh
-	$(MAKE) nitro-token-static
+	$(MAKE) $(STATIC_BIN)
 
-$(STATIC_BUILD)/static-pie.specs: Makefile
-	@mkdir -p $(STATIC_BUILD)
+$(SA)/static-pie.specs: Makefile
+	@mkdir -p $(SA)
 	sed -e 's|/Scrt1\.o|/rcrt1.o|' -e 's|-dynamic-linker [^ ]*|-static -pie --no-dynamic-linker -z text|' \
-		"$$(sed -n 's/.*-specs "\([^"]*\)".*/\1/p' "$$(command -v musl-gcc)")" >$@
+		"$$(sed -n 's/.*-specs "\([^"]*\)".*/\1/p' "$$(command -v $(STATIC_ARCH)-linux-musl-gcc)")" >$@
 
-nitro-token-static: $(SRCS) src/*.h Makefile $(STATIC_BUILD)/static-pie.specs $(STATIC_LIBS)
-	gcc -specs=$(STATIC_BUILD)/static-pie.specs -D_GNU_SOURCE -DVERSION='"$(VERSION)"' \
-		-DNITRO_STATIC_LIBCURL -DCURL_STATICLIB -I$(SP)/include -std=c11 $(WARNINGS) \
-		-fstack-protector-strong -fPIE $(CFLAGS) -Wl,-z,relro,-z,now -o $@ $(SRCS) $(STATIC_LIBS)
+$(STATIC_BIN): $(SRCS) src/*.h Makefile $(SA)/static-pie.specs $(STATIC_LIBS)
+	$(STATIC_GCC) -specs=$(SA)/static-pie.specs -D_GNU_SOURCE -DVERSION='"$(VERSION)"' \
+		-DNITRO_STATIC_LIBCURL -DCURL_STATICLIB -I$(abspath $(SP))/include -std=c11 $(WARNINGS) \
+		$(STATIC_CFLAGS) $(STATIC_PREFIX_MAP) $(CFLAGS) -Wl,-z,relro,-z,now,--gc-sections \
+		-o $@ $(SRCS) $(STATIC_LIBS)
 
 # Debian 11, 12 and 13, each a fresh debootstrap tree (needs root)
 matrix:
@@ -142,9 +162,17 @@ matrix:
 mutate: nitro-token test-progs
 	python3 tests/mutate.py
 
-# the whole suite against the static binary
-check-static: static $(TEST_PROGS)
-	NITRO_BIN=$(CURDIR)/nitro-token-static $(BATS) $(BATS_FLAGS) tests
+# the whole suite against the static binary; for another architecture it
+# runs under qemu-user, through binfmt_misc (packaging/binfmt.sh sets it up)
+check-static: static $(TEST_PROGS) tests/nogetrandom
+	@./$(STATIC_BIN) --version >/dev/null || { echo "check-static: $(STATIC_BIN) does not run" \
+		"here; for another architecture run packaging/binfmt.sh (as root) first" >&2; exit 1; }
+	NITRO_BIN=$(CURDIR)/$(STATIC_BIN) $(BATS) $(BATS_FLAGS) tests
+
+# runs a program with getrandom() refused, as old kernels and some seccomp
+# profiles do (tests/static.bats)
+tests/nogetrandom: tests/nogetrandom.c
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
 # a representative part of the suite under valgrind
 valgrind: nitro-token $(TEST_PROGS)
@@ -203,7 +231,7 @@ demo: nitro-token
 	tests/demo.sh
 
 clean:
-	rm -f nitro-token nitro-token.1 nitro-token-asan nitro-token-fallbacks $(TEST_PROGS) nitro-token-static tests/bench/trivial tests/bench/trivial-static tests/bench/measure $(OBJS)
+	rm -f nitro-token nitro-token.1 nitro-token-asan nitro-token-fallbacks $(TEST_PROGS) nitro-token-static nitro-token-static-* tests/nogetrandom tests/bench/trivial tests/bench/trivial-static tests/bench/measure $(OBJS)
 	rm -rf tests/fuzz/bin tests/fuzz/out
 
 # Debian and Ubuntu.  What differs between releases is decided here: clang's
@@ -214,12 +242,14 @@ BATS_NPM = 1.11.1
 DEPS = build-essential pkg-config ca-certificates libcurl4 libcurl4-openssl-dev \
        libjansson-dev libinih-dev nettle-dev python3 curl jq openssl mandoc zsh fish \
        valgrind clang time shellcheck clang-format debootstrap musl-tools m4 cmake git \
-       dpkg-dev debhelper lintian pass gnupg
+       dpkg-dev debhelper lintian pass gnupg gcc-aarch64-linux-gnu musl-dev:arm64 \
+       qemu-user-static binfmt-support strace
 
 deps:
 	@set -e; if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
 	apt_install() { DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
 		--no-install-recommends "$$@"; }; \
+	[ "$$(dpkg --print-architecture)" = arm64 ] || $$sudo dpkg --add-architecture arm64; \
 	$$sudo apt-get update -qq; \
 	apt_install $(DEPS); \
 	rt=libclang-rt-$$(clang -dumpversion | cut -d. -f1)-dev; \

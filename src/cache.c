@@ -300,6 +300,78 @@ short_lived(long long lifetime, long min_ttl)
 	return lifetime <= min_ttl;
 }
 
+enum stored { STORED_OK, STORED_NONE, STORED_DAMAGED, STORED_NOMEM };
+
+/* the entry's token as it was stored, not yet judged */
+static enum stored
+read_token(struct cache *c, struct token *tok)
+{
+	struct buf b = BUF_INIT(ENTRY_MAX);
+	json_t *root = NULL;
+	const char *at, *tt;
+	long long obtained, expires;
+	char why[128];
+	enum stored rc = STORED_DAMAGED;
+
+	memset(tok, 0, sizeof(*tok));
+	if (read_entry(c, &b) != 0) {
+		rc = STORED_NONE;
+		goto out;
+	}
+	root = json_loadb(b.data != NULL ? b.data : "", b.len, 0, NULL);
+	at = json_string_value(json_object_get(root, "access_token"));
+	tt = json_string_value(json_object_get(root, "token_type"));
+	obtained = get_int(root, "obtained_at");
+	expires = get_int(root, "expires_at");
+	if (at == NULL || tt == NULL || obtained <= 0 || expires <= obtained ||
+	    token_check(at, tt, why, sizeof(why)) != TOKEN_OK)
+		goto out;
+	tok->access_token = strdup(at);
+	tok->token_type = strdup(tt);
+	if (tok->access_token == NULL || tok->token_type == NULL) {
+		token_release(tok);
+		rc = STORED_NOMEM;
+		goto out;
+	}
+	tok->obtained_at = obtained;
+	tok->expires_at = expires;
+	tok->expires_in = expires - (long long)time(NULL);
+	tok->cached = 1;
+	rc = STORED_OK;
+out:
+	json_decref(root);
+	buf_release(&b);
+	return rc;
+}
+
+/* why a stored token is not to be served, or NULL when it is */
+static const char *
+judge(const struct token *tok, long min_ttl, long long now, char *why, size_t n)
+{
+	long long obtained = tok->obtained_at, expires = tok->expires_at;
+
+	if (obtained > now)
+		return "entry obtained in the future: the clock went back";
+	if (now - obtained >= CACHE_MAX_AGE) {
+		snprintf(why, n, "entry is older than %d s", CACHE_MAX_AGE);
+		return why;
+	}
+	if (expires <= now)
+		return "token expired";
+	if (!short_lived(expires - obtained, min_ttl) && expires - now < min_ttl) {
+		snprintf(why, n, "token valid for %lld s, less than --min-ttl %ld", expires - now,
+			 min_ttl);
+		return why;
+	}
+	/* a token that never lives --min-ttl: reused for the first half of its life */
+	if (short_lived(expires - obtained, min_ttl) &&
+	    now - obtained >= (expires - obtained + 1) / 2) {
+		snprintf(why, n, "token is past half of its %lld s life", expires - obtained);
+		return why;
+	}
+	return NULL;
+}
+
 /*
  * Read the entry and judge it.  Why it is a miss is said on the last look
  * only (last != 0), so that -v does not tell it twice.
@@ -307,69 +379,31 @@ short_lived(long long lifetime, long min_ttl)
 static int
 lookup(struct cache *c, long min_ttl, struct token *tok, int last)
 {
-	struct buf b = BUF_INIT(ENTRY_MAX);
-	json_t *root = NULL;
-	json_error_t jerr;
-	const char *at, *tt;
-	long long now = (long long)time(NULL), obtained, expires;
-	char why[128];
-	int rc = CACHE_MISS, say = last ? 1 : INT_MAX;
+	long long now = (long long)time(NULL);
+	const char *miss;
+	char why[96];
+	int say = last ? 1 : INT_MAX;
 
-	if (read_entry(c, &b) != 0) {
+	switch (read_token(c, tok)) {
+	case STORED_OK:
+		break;
+	case STORED_NONE:
 		msg_debug(say, "cache: miss (no entry)");
-		goto out;
-	}
-	root = json_loadb(b.data != NULL ? b.data : "", b.len, 0, &jerr);
-	at = json_string_value(json_object_get(root, "access_token"));
-	tt = json_string_value(json_object_get(root, "token_type"));
-	obtained = get_int(root, "obtained_at");
-	expires = get_int(root, "expires_at");
-	if (at == NULL || tt == NULL || obtained <= 0 || expires <= obtained ||
-	    token_check(at, tt, why, sizeof(why)) != TOKEN_OK) {
+		return CACHE_MISS;
+	case STORED_DAMAGED:
 		msg_debug(say, "cache: miss (entry is damaged; it will be replaced)");
-		goto out;
+		return CACHE_MISS;
+	default:
+		return CACHE_MISS;
 	}
-	if (obtained > now) {
-		msg_debug(say, "cache: miss (entry obtained in the future: the clock went back)");
-		goto out;
-	}
-	if (now - obtained >= CACHE_MAX_AGE) {
-		msg_debug(say, "cache: miss (entry is older than %d s)", CACHE_MAX_AGE);
-		goto out;
-	}
-	if (expires <= now) {
-		msg_debug(say, "cache: miss (token expired)");
-		goto out;
-	}
-	if (!short_lived(expires - obtained, min_ttl) && expires - now < min_ttl) {
-		msg_debug(say, "cache: miss (token valid for %lld s, less than --min-ttl %ld)",
-			  expires - now, min_ttl);
-		goto out;
-	}
-	/* a token that never lives --min-ttl: reused for the first half of its life */
-	if (short_lived(expires - obtained, min_ttl) &&
-	    now - obtained >= (expires - obtained + 1) / 2) {
-		msg_debug(say, "cache: miss (token is past half of its %lld s life)",
-			  expires - obtained);
-		goto out;
-	}
-	memset(tok, 0, sizeof(*tok));
-	tok->access_token = strdup(at);
-	tok->token_type = strdup(tt);
-	if (tok->access_token == NULL || tok->token_type == NULL) {
+	if ((miss = judge(tok, min_ttl, now, why, sizeof(why))) != NULL) {
+		msg_debug(say, "cache: miss (%s)", miss);
 		token_release(tok);
-		goto out;
+		return CACHE_MISS;
 	}
-	tok->obtained_at = obtained;
-	tok->expires_at = expires;
-	tok->expires_in = expires - now;
-	tok->cached = 1;
+	tok->expires_in = tok->expires_at - now;
 	msg_debug(1, "cache: hit (token valid for %lld s)", tok->expires_in);
-	rc = CACHE_OK;
-out:
-	json_decref(root);
-	buf_release(&b);
-	return rc;
+	return CACHE_OK;
 }
 
 int
@@ -581,42 +615,14 @@ cache_get_unless(struct cache *c, long min_ttl, const char *rejected, struct tok
 	return CACHE_MISS;
 }
 
+/* --status: the entry's token as stored, whether or not it would be served */
 int
 cache_peek(struct cache *c, struct token *tok)
 {
-	struct buf b = BUF_INIT(ENTRY_MAX);
-	json_t *root = NULL;
-	const char *at, *tt;
-	long long obtained, expires;
-	char why[128];
-	int rc = CACHE_MISS;
-
 	memset(tok, 0, sizeof(*tok));
-	if (use_dir(c) != 0 || read_entry(c, &b) != 0)
-		goto out;
-	root = json_loadb(b.data != NULL ? b.data : "", b.len, 0, NULL);
-	at = json_string_value(json_object_get(root, "access_token"));
-	tt = json_string_value(json_object_get(root, "token_type"));
-	obtained = get_int(root, "obtained_at");
-	expires = get_int(root, "expires_at");
-	if (at == NULL || tt == NULL || obtained <= 0 || expires <= obtained ||
-	    token_check(at, tt, why, sizeof(why)) != TOKEN_OK)
-		goto out;
-	tok->access_token = strdup(at);
-	tok->token_type = strdup(tt);
-	if (tok->access_token == NULL || tok->token_type == NULL) {
-		token_release(tok);
-		goto out;
-	}
-	tok->obtained_at = obtained;
-	tok->expires_at = expires;
-	tok->expires_in = expires - (long long)time(NULL);
-	tok->cached = 1;
-	rc = CACHE_OK;
-out:
-	json_decref(root);
-	buf_release(&b);
-	return rc;
+	if (use_dir(c) != 0 || read_token(c, tok) != STORED_OK)
+		return CACHE_MISS;
+	return CACHE_OK;
 }
 
 /* the entry's file name under dir, for --status and for a keeper to watch */

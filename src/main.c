@@ -25,6 +25,7 @@
 #include "cache.h"
 #include "cli.h"
 #include "clock.h"
+#include "compat.h"
 #include "config.h"
 #include "http.h"
 #include "keep.h"
@@ -606,8 +607,10 @@ main(int argc, char **argv)
 	long long deadline;
 	int rc, hit = 0;
 
+	compat_relro();
 	if (open_std_fds() != 0)
 		return EXIT_INTERNAL; /* with no stderr to say so */
+	compat_json_seed();
 	secret_harden();
 	secret_use_wiping_json_allocator();
 	catch_signals();

@@ -151,25 +151,24 @@ field(json_t *o, const char *camel, const char *snake, json_t **out, char *why, 
 }
 
 /*
- * The "exp" claim of a JWT (header.payload.signature, each base64url), 0
- * when the token is not a JWT or has no numeric exp, -1 when out of memory.
- * The payload is loaded as the response body is, so that one claim too big
- * for jansson (a 30-digit number, 1e400) does not hide the exp beside it.
+ * The payload of a JWT (header.payload.signature, each base64url), new, or
+ * NULL when the token is not a JWT (*nomem says when memory ran out).  It
+ * is loaded as the response body is, so that one claim too big for jansson
+ * (a 30-digit number, 1e400) does not hide the claims beside it.
  */
-static long long
-jwt_exp(const char *token)
+static json_t *
+jwt_payload(const char *token, int *nomem)
 {
 	const char *p = strchr(token, '.'), *q;
 	struct base64_decode_ctx ctx;
 	struct buf enc = BUF_INIT(TOKEN_MAX + 3), dec = BUF_INIT(TOKEN_MAX);
 	uint8_t tmp[BASE64_DECODE_LENGTH(64)];
-	json_t *root = NULL, *exp;
-	long long out = 0;
+	json_t *root = NULL;
 	size_t i, n, chunk;
-	int nomem = 0;
 
+	*nomem = 0;
 	if (p == NULL || (q = strchr(p + 1, '.')) == NULL || strchr(q + 1, '.') != NULL)
-		return 0;
+		return NULL;
 	/* the payload, with the padding that JWTs leave out and nettle wants */
 	if (buf_append(&enc, p + 1, (size_t)(q - p - 1)) != BUF_OK)
 		goto out;
@@ -186,18 +185,30 @@ jwt_exp(const char *token)
 	}
 	if (!base64_decode_final(&ctx) || dec.len == 0)
 		goto out;
-	root = load_json(dec.data, dec.len, 0, &nomem);
+	root = load_json(dec.data, dec.len, 0, nomem);
+out:
+	secret_wipe(tmp, sizeof(tmp));
+	buf_release(&enc);
+	buf_release(&dec);
+	return root;
+}
+
+/* a JWT's "exp": 0 when it is not a JWT or has no numeric exp, -1 when out of memory */
+static long long
+jwt_exp(const char *token)
+{
+	json_t *root, *exp;
+	long long out = 0;
+	int nomem;
+
+	root = jwt_payload(token, &nomem);
 	if (nomem)
 		out = -1;
 	exp = json_object_get(root, "exp");
 	if (json_is_number(exp) && json_number_value(exp) >= 1 &&
 	    json_number_value(exp) < (double)(LLONG_MAX / 2))
 		out = (long long)json_number_value(exp);
-out:
-	secret_wipe(tmp, sizeof(tmp));
 	json_decref(root);
-	buf_release(&enc);
-	buf_release(&dec);
 	return out;
 }
 
@@ -327,31 +338,11 @@ json_t *
 token_jwt_claims(const char *token)
 {
 	static const char *const names[] = {"iss", "sub", "aud", "iat", "exp"};
-	const char *p = strchr(token, '.'), *q;
-	struct base64_decode_ctx ctx;
-	struct buf enc = BUF_INIT(TOKEN_MAX + 3), dec = BUF_INIT(TOKEN_MAX);
-	uint8_t tmp[BASE64_DECODE_LENGTH(64)];
-	json_t *root = NULL, *out = NULL, *v;
-	size_t i, n, chunk;
+	json_t *root, *out = NULL, *v;
+	size_t i;
+	int nomem;
 
-	if (p == NULL || (q = strchr(p + 1, '.')) == NULL || strchr(q + 1, '.') != NULL)
-		return NULL;
-	if (buf_append(&enc, p + 1, (size_t)(q - p - 1)) != BUF_OK)
-		goto out;
-	while (enc.len % 4 != 0)
-		if (buf_puts(&enc, "=") != BUF_OK)
-			goto out;
-	base64url_decode_init(&ctx);
-	for (i = 0; i < enc.len; i += chunk) {
-		chunk = enc.len - i < 64 ? enc.len - i : 64;
-		n = sizeof(tmp);
-		if (!base64_decode_update(&ctx, &n, tmp, chunk, enc.data + i) ||
-		    buf_append(&dec, tmp, n) != BUF_OK)
-			goto out;
-	}
-	if (!base64_decode_final(&ctx) || dec.len == 0)
-		goto out;
-	root = json_loadb(dec.data, dec.len, 0, NULL);
+	root = jwt_payload(token, &nomem);
 	if (!json_is_object(root) || (out = json_object()) == NULL)
 		goto out;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -362,9 +353,6 @@ token_jwt_claims(const char *token)
 			break;
 		}
 out:
-	secret_wipe(tmp, sizeof(tmp));
 	json_decref(root);
-	buf_release(&enc);
-	buf_release(&dec);
 	return out;
 }

@@ -305,15 +305,18 @@ client-secret-file = /x"
 		sleep 0.02
 	done
 	[ "$(request_count)" = 1 ]
-	local cmdline limits
+	local cmdline limits exe
 	cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline")
 	limits=$(grep 'Max core file size' "/proc/$pid/limits")
+	exe=$(readlink "/proc/$pid/exe")
 	wait "$pid"
-	[[ "$cmdline" == *"--client-secret "* ]]
-	[[ "$cmdline" != *"$SECRET"* ]]
 	# the soft limit only: exec mode gives COMMAND the hard limit back
 	[[ "$limits" =~ Max\ core\ file\ size\ +0\  ]]
 	[ "$(request 1 '.body | fromjson | .clientSecret')" = "$SECRET" ]
+	# the process is the emulator: /proc shows its own copy of the arguments
+	[[ "$exe" != *qemu* ]] || skip "run by $exe: /proc/PID/cmdline is the emulator's argv"
+	[[ "$cmdline" == *"--client-secret "* ]]
+	[[ "$cmdline" != *"$SECRET"* ]]
 }
 
 @test "a secret of 4096 control characters is sent, JSON-escaped" {
