@@ -452,7 +452,7 @@ for p in msg.get_payload():
 }
 
 @test "api --output: SIGTERM during the download leaves no file behind" {
-	local pid n
+	local pid n st
 	mkdir -p "$BATS_TEST_TMPDIR/dl"
 	NITRO_CLIENT_SECRET="$SECRET" "$NT" api --base-url "$BASE" --client-id "$ID" \
 		-o "$BATS_TEST_TMPDIR/dl/file" "/t/big?bytes=3000000&pace=0.05" 2>/dev/null &
@@ -463,8 +463,9 @@ for p in msg.get_payload():
 	done
 	[ -n "$(ls "$BATS_TEST_TMPDIR/dl")" ]
 	kill -TERM "$pid"
-	run wait "$pid"
-	[ "$status" -eq 143 ]
+	st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 143 ]
 	[ -z "$(ls -A "$BATS_TEST_TMPDIR/dl")" ]
 }
 
