@@ -126,6 +126,9 @@ static const char *const lc_names[] = {
     "curl_mime_type",	   "curl_mime_free",
 };
 
+/* lc_names[] from here on are the api command's, checked when it needs them */
+#define LC_MIME_FIRST 11
+
 /* the loaded library, for the threads its dependencies bring (see perform) */
 static void *lc_handle;
 
@@ -142,7 +145,8 @@ resolve(char *why, size_t whysz)
 		return -1;
 	}
 	for (i = 0; i < sizeof(lc_names) / sizeof(lc_names[0]); i++) {
-		if ((slots[i] = dlsym(handle, lc_names[i])) == NULL) {
+		/* a libcurl too old for the api command's forms is named by its version */
+		if ((slots[i] = dlsym(handle, lc_names[i])) == NULL && i < LC_MIME_FIRST) {
 			snprintf(why, whysz, "cannot load %s: %s", LIBCURL_SONAME, dlerror());
 			dlclose(handle);
 			return -1;
@@ -1187,6 +1191,10 @@ add_form(struct call *c)
 	CURLcode rc = CURLE_OK;
 	size_t i;
 
+	if (lc.mime_init == NULL || lc.mime_addpart == NULL || lc.mime_name == NULL ||
+	    lc.mime_data == NULL || lc.mime_filedata == NULL || lc.mime_type == NULL ||
+	    lc.mime_free == NULL)
+		return CURLE_NOT_BUILT_IN;
 	if ((c->mime = lc.mime_init(c->t.h)) == NULL)
 		return CURLE_OUT_OF_MEMORY;
 	for (i = 0; i < b->nparts && rc == CURLE_OK; i++) {
