@@ -253,6 +253,17 @@ for p in msg.get_payload():
 	[ "$(jq -r .query "$SRV/log.t" | uniq -c | awk '{print $1}' | tr '\n' ' ')" = "2 3 2 1 1 2 " ]
 }
 
+@test "api: a connection closed unanswered is retried for GET, not for POST (exit 4)" {
+	run --separate-stderr api "/t/flaky?fail=1&code=0"
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"ok": true, "attempt": 2}' ]
+	run --separate-stderr api --data '{}' "/t/flaky?fail=1&code=0&x=1"
+	[ "$status" -eq 4 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "nitro-token: POST $BASE/t/flaky?fail=1&code=0&x=1: Empty reply from server" ]
+	[ "$(tcount)" = 3 ]
+}
+
 @test "api: a connection refused is exit 4 with the URL" {
 	run --separate-stderr api --retries 0 "http://127.0.0.1:$PORT/t/echo" --base-url "http://127.0.0.1:$PORT"
 	[ "$status" -eq 0 ]

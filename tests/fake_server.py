@@ -292,7 +292,7 @@ class ApiTests:
     status?code=C[&kind=problem|oauth|text][&retry_after=S]
                     C with an RFC 9457 problem, an OAuth error or plain text
     flaky?fail=K&code=C[&retry_after=S]  the first K requests to this
-                    path and query answer C, then 200 {"ok": true}
+                    path and query answer C (0: close the connection unanswered), then 200 {"ok": true}
     pages?total=N[&loop=1]  page i of a list: {"items": [...], "nextPage"};
                     loop=1 gives the same cursor every time; total=0: never ends
     Each request is logged in LOG.t: method, path, query, headers, body (base64).
@@ -398,7 +398,9 @@ class ApiTests:
                 with ApiTests.lock:
                     n = ApiTests.counts.get(h.path, 0)
                     ApiTests.counts[h.path] = n + 1
-                if n < int(q.get("fail", "1")):
+                if n < int(q.get("fail", "1")) and q.get("code") == "0":
+                    h.close_connection = True  # no answer at all
+                elif n < int(q.get("fail", "1")):
                     extra = {"Retry-After": q["retry_after"]} if "retry_after" in q else {}
                     failure(int(q.get("code", "429")), "problem", extra)
                 else:
