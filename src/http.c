@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The token request over HTTP(S), and the only file that includes
- * <curl/curl.h>.
+ * The token request and the api command's calls over HTTP(S), and the only
+ * file that includes <curl/curl.h>.
  *
  * libcurl is loaded with dlopen() on first use rather than linked: linking
  * it pulls some thirty shared libraries (TLS, IDN, compression, ...) into

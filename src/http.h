@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One HTTP POST with timeouts, retries, a cap on the response body and a
- * redacted trace, and the rule of which URLs the secret may be sent to.  The
- * only module that knows about libcurl.
+ * redacted trace, and the rule of which URLs the secret may be sent to; the
+ * api command's calls (http_call()).  The only module that knows about
+ * libcurl.
  */
 #ifndef NITRO_HTTP_H
 #define NITRO_HTTP_H
