@@ -138,7 +138,7 @@ api_usage(FILE *fp)
 	      "                             Content-Type application/json unless -H says\n"
 	      "  -F, --form NAME=VALUE      a multipart part; NAME=@FILE streams FILE,\n"
 	      "                             ;type=MIME after either sets its type\n"
-	      "  -H, --header 'NAME: VALUE' add a header (not Authorization)\n"
+	      "  -H, --header HEADER        add 'Name: value' (not Authorization)\n"
 	      "  -i, --include              print the status line and headers first\n"
 	      "  -o, --output FILE          write the body to FILE, whole or not at all\n"
 	      "  --paginate                 follow nextPage cursors (at most 1000 pages);\n"
@@ -152,7 +152,8 @@ api_usage(FILE *fp)
 	      "  api.  Retried: connection failures, 429 and 503 with Retry-After, 502 and\n"
 	      "  504, for GET, HEAD, PUT and DELETE, within --retries and --timeout.\n"
 	      "\n"
-	      "Exit status as without api; 6 is a 401 after the renewal, or a 403.\n",
+	      "Exit status as without api: 4 also a stalled transfer, 6 a 401 after the\n"
+	      "renewal or a 403, 8 also a redirect not followed or a list without end.\n",
 	      fp);
 }
 
