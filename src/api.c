@@ -36,7 +36,7 @@ void
 api_init(struct api *a)
 {
 	memset(a, 0, sizeof(*a));
-	a->fd = a->body.fd = -1;
+	a->fd = a->body.fd = a->out_fd = -1;
 	a->body.rewind_to = -1;
 	a->kept.cap = API_KEEP_MAX;
 }
@@ -273,6 +273,44 @@ prepare_url(struct api *a, const char *path, const char *base)
 	return API_OK;
 }
 
+/* the temporary file behind --output, for api_on_signal() */
+static char *volatile output_tmp;
+
+/* SIGINT or SIGTERM: the temporary file goes, as a failure would remove it */
+void
+api_on_signal(void)
+{
+	char *p = output_tmp;
+
+	if (p != NULL)
+		unlink(p);
+}
+
+/* --output: a temporary file beside FILE, renamed over it when all is written */
+static int
+open_output(const char *file, char **tmp)
+{
+	mode_t mask;
+	int fd;
+
+	if (asprintf(tmp, "%s.XXXXXX", file) < 0) {
+		*tmp = NULL;
+		msg_err("out of memory");
+		return -1;
+	}
+	if ((fd = mkostemp(*tmp, O_CLOEXEC)) < 0) {
+		msg_err("--output: cannot create a file beside '%s': %s", file, strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+		return -1;
+	}
+	/* as any file the user creates, not mkstemp's 0600 */
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	return fd;
+}
+
 /*
  * Every check that can fail before anything is sent, and the body's source
  * opened.  a borrows from args.
@@ -337,7 +375,15 @@ api_prepare(struct api *a, const struct api_args *args, const char *base_url, in
 		a->headers[a->nheaders++] = "Content-Type: application/json";
 	if ((rc = prepare_url(a, args->path, base_url)) != API_OK)
 		return rc;
-	return has_body ? prepare_body(a, args, stdin_taken) : API_OK;
+	if (has_body && (rc = prepare_body(a, args, stdin_taken)) != API_OK)
+		return rc;
+	/* where the body will go must be writable before anything is sent */
+	if (a->output != NULL) {
+		if ((a->out_fd = open_output(a->output, &a->out_tmp)) < 0)
+			return API_EWRITE;
+		output_tmp = a->out_tmp;
+	}
+	return API_OK;
 }
 
 /* where a 2xx body goes: stdout, or the temporary file behind --output */
@@ -681,59 +727,17 @@ out:
 	return rc;
 }
 
-/* the temporary file behind --output, for api_on_signal() */
-static char *volatile output_tmp;
-
-/* SIGINT or SIGTERM: the temporary file goes, as a failure would remove it */
-void
-api_on_signal(void)
-{
-	char *p = output_tmp;
-
-	if (p != NULL)
-		unlink(p);
-}
-
-/* --output: a temporary file beside FILE, renamed over it when all is written */
-static int
-open_output(const char *file, char **tmp)
-{
-	mode_t mask;
-	int fd;
-
-	if (asprintf(tmp, "%s.XXXXXX", file) < 0) {
-		*tmp = NULL;
-		msg_err("out of memory");
-		return -1;
-	}
-	if ((fd = mkostemp(*tmp, O_CLOEXEC)) < 0) {
-		msg_err("--output: cannot create a file beside '%s': %s", file, strerror(errno));
-		free(*tmp);
-		*tmp = NULL;
-		return -1;
-	}
-	/* as any file the user creates, not mkstemp's 0600 */
-	mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	return fd;
-}
-
 int
 api_run(struct api *a, const struct http_options *opt, struct token *tok,
 	const struct api_auth *auth, int *renew_rc)
 {
 	struct sink s;
 	struct buf out = BUF_INIT(SIZE_MAX / 2);
-	char *tmp = NULL;
 	int rc;
 
 	memset(&s, 0, sizeof(s));
-	s.fd = STDOUT_FILENO;
+	s.fd = a->out_tmp != NULL ? a->out_fd : STDOUT_FILENO;
 	s.enabled = msg_level >= 0 && isatty(STDERR_FILENO);
-	if (a->output != NULL && (s.fd = open_output(a->output, &tmp)) < 0)
-		return API_EWRITE;
-	output_tmp = tmp;
 	if (a->paginate) {
 		rc = paginate(a, opt, tok, auth, renew_rc, &s, &out);
 		if (rc == API_OK && to_sink(&s, out.data, out.len) != 0) {
@@ -745,22 +749,24 @@ api_run(struct api *a, const struct http_options *opt, struct token *tok,
 		rc = call(a, opt, a->url, tok, auth, renew_rc, &s);
 	}
 	buf_release(&out);
-	if (tmp == NULL)
+	if (a->out_tmp == NULL)
 		return rc;
-	if (rc == API_OK && (fsync(s.fd) != 0 || close(s.fd) != 0)) {
+	if (rc == API_OK && (fsync(a->out_fd) != 0 || close(a->out_fd) != 0)) {
 		msg_err("write error on %s: %s", a->output, strerror(errno));
 		rc = API_EWRITE;
 	} else if (rc != API_OK) {
-		close(s.fd);
+		close(a->out_fd);
 	}
-	if (rc == API_OK && rename(tmp, a->output) != 0) {
+	a->out_fd = -1;
+	if (rc == API_OK && rename(a->out_tmp, a->output) != 0) {
 		msg_err("--output: cannot rename to '%s': %s", a->output, strerror(errno));
 		rc = API_EWRITE;
 	}
 	if (rc != API_OK)
-		unlink(tmp);
+		unlink(a->out_tmp);
 	output_tmp = NULL;
-	free(tmp);
+	free(a->out_tmp);
+	a->out_tmp = NULL;
 	return rc;
 }
 
@@ -775,5 +781,11 @@ api_release(struct api *a)
 	buf_release(&a->kept);
 	if (a->fd >= 0)
 		close(a->fd);
+	if (a->out_tmp != NULL) {
+		output_tmp = NULL;
+		close(a->out_fd);
+		unlink(a->out_tmp);
+		free(a->out_tmp);
+	}
 	api_init(a);
 }

@@ -47,6 +47,8 @@ struct api {
 	int fd;			 /* owned, -1: none */
 	int kept_all;		 /* the whole body is in kept or in a file */
 	const char *output;
+	char *out_tmp; /* owned: the temporary file renamed over output at the end */
+	int out_fd;
 	long stall_s;
 	int include, paginate;
 };

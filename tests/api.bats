@@ -315,6 +315,25 @@ for p in msg.get_payload():
 	[ -z "$(ls "$BATS_TEST_TMPDIR" | grep stalled)" ]
 }
 
+@test "api --output in a directory that cannot be written: exit 1 before anything is sent" {
+	run --separate-stderr api --output "$BATS_TEST_TMPDIR/no/such/dir/f" /t/json
+	[ "$status" -eq 1 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "nitro-token: --output: cannot create a file beside '$BATS_TEST_TMPDIR/no/such/dir/f': No such file or directory" ]
+	[ "$(request_count)" = 0 ]
+	[ "$(tcount)" = 0 ]
+}
+
+@test "api --output when no token can be had: exit 6 and no file" {
+	mkdir "$BATS_TEST_TMPDIR/d"
+	respond '{"status":401,"body":{"error":"invalid_client","error_description":"bad secret"}}'
+	run --separate-stderr api --output "$BATS_TEST_TMPDIR/d/f" /t/json
+	[ "$status" -eq 6 ]
+	[ "$stderr" = "nitro-token: 401 invalid_client: bad secret" ]
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/d")" ]
+	[ "$(tcount)" = 0 ]
+}
+
 @test "api: a 50 MB download is streamed with a small peak RSS, and not cut by --timeout" {
 	local rss
 	# 800 writes 2 ms apart: the transfer takes longer than --timeout 1
