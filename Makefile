@@ -234,35 +234,19 @@ clean:
 	rm -f nitro-token nitro-token.1 nitro-token-asan nitro-token-fallbacks $(TEST_PROGS) nitro-token-static nitro-token-static-* tests/nogetrandom tests/bench/trivial tests/bench/trivial-static tests/bench/measure $(OBJS)
 	rm -rf tests/fuzz/bin tests/fuzz/out
 
-# Debian and Ubuntu.  What differs between releases is decided here: clang's
-# sanitizer and fuzzer runtime is its own package from clang 14 on, and a
-# bats older than 1.5 (Debian 11's 1.2) is replaced by bats-core $(BATS_NPM)
-# from the npm registry.
-BATS_NPM = 1.11.1
-DEPS = build-essential pkg-config ca-certificates libcurl4 libcurl4-openssl-dev \
-       libjansson-dev libinih-dev nettle-dev python3 curl jq openssl mandoc zsh fish \
-       valgrind clang time shellcheck clang-format debootstrap musl-tools m4 cmake git \
-       dpkg-dev debhelper lintian pass gnupg gcc-aarch64-linux-gnu musl-dev:arm64 \
-       qemu-user-static binfmt-support strace
-
+# Debian and Ubuntu (packaging/deps.sh): make deps installs what building and
+# make check need; make deps-qa adds the tools of the quality gates in .ci/run
+# (sanitizers, valgrind, linters, the static, cross and package builds, the
+# image, the release matrix)
 deps:
-	@set -e; if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
-	apt_install() { DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
-		--no-install-recommends "$$@"; }; \
-	[ "$$(dpkg --print-architecture)" = arm64 ] || $$sudo dpkg --add-architecture arm64; \
-	$$sudo apt-get update -qq; \
-	apt_install $(DEPS); \
-	rt=libclang-rt-$$(clang -dumpversion | cut -d. -f1)-dev; \
-	if apt-cache show "$$rt" >/dev/null 2>&1; then apt_install "$$rt"; fi; \
-	bats=$$(apt-cache policy bats | sed -n 's/ *Candidate: \([0-9.]*\).*/\1/p'); \
-	if [ "$$(printf '%s\n' 1.5 "$$bats" | sort -V | head -1)" = 1.5 ]; then \
-		apt_install bats; \
-	elif ! bats --version 2>/dev/null | grep -q '^Bats $(BATS_NPM)$$'; then \
-		apt_install npm; \
-		$$sudo npm install -g --no-audit --no-fund --cafile /etc/ssl/certs/ca-certificates.crt \
-			bats@$(BATS_NPM); \
-		$$sudo ln -sf "$$(npm root -g)/bats/bin/bats" /usr/local/bin/bats; \
-	fi
+	@packaging/deps.sh
+
+deps-qa:
+	@packaging/deps.sh --qa
+
+# both of them in a fresh Debian 12 tree, timed (needs root; see tests/matrix.sh)
+deps-check:
+	tests/matrix.sh --deps
 
 SHELL_FILES = completions/nitro-token.bash .ci/run $(wildcard tests/*.sh tests/*.bash packaging/*.sh)
 
@@ -331,6 +315,74 @@ deb: dist
 deb-check: deb
 	packaging/deb-check.sh $(DEB)
 
+# The container image of each architecture (packaging/image.sh): FROM scratch,
+# the static binary, Mozilla's CA bundle, user 65534; tagged
+# localhost/nitro-token:VERSION-amd64 and -arm64.  Needs buildah.
+# SOURCE_URL, where the source is published, goes into its labels and the SBOM.
+IMAGE_ARCHES ?= x86_64 aarch64
+SOURCE_URL   ?=
+export SOURCE_URL
+# static_bin ARCH (shell): the file make static STATIC_ARCH=ARCH writes
+STATIC_BIN_SH = nitro-token-static$$([ "$$a" = x86_64 ] || echo "-$$a")
+
+image:
+	@for a in $(IMAGE_ARCHES); do \
+		$(MAKE) --no-print-directory static STATIC_ARCH=$$a >/dev/null || exit 1; \
+		echo "$$a: $$(packaging/image.sh $$a $(STATIC_BIN_SH) $(VERSION) $(RELEASE_DATE))" || exit 1; \
+	done
+
+# the image of the static binary, run by podman against the fake server
+check-image: static
+	NITRO_BIN=$(CURDIR)/nitro-token-static$(if $(filter-out x86_64,$(or $(STATIC_ARCH),x86_64)),-$(STATIC_ARCH)) \
+		$(BATS) $(BATS_FLAGS) tests/image.bats
+
+# Everything a release has, in dist/: the tarball, the .deb, the static
+# binary and the image (an OCI archive) of each architecture, the SBOM and
+# SHA256SUMS.  The static binaries are linked afresh; no path of this clone
+# or of the build directory is in them (STATIC_PREFIX_MAP).
+RELEASE_ARCHES ?= x86_64 aarch64
+REL             = dist/nitro-token-$(VERSION)
+
+release:
+	@test -n "$(RELEASE_DATE)" || { echo "CHANGELOG.md has no entry for $(VERSION)" >&2; exit 1; }
+	rm -rf dist
+	$(MAKE) --no-print-directory deb
+	@# the package's .buildinfo and .changes record the build's date: kept, not released
+	mv dist/*.buildinfo dist/*.changes build/deb/
+	@for a in $(RELEASE_ARCHES); do \
+		rm -f $(STATIC_BIN_SH) && $(MAKE) --no-print-directory static STATIC_ARCH=$$a >/dev/null && \
+		cp $(STATIC_BIN_SH) $(REL)-linux-$$a && \
+		echo "$(REL)-linux-$$a-oci.tar: image $$(packaging/image.sh $$a $(REL)-linux-$$a \
+			$(VERSION) $(RELEASE_DATE) $(REL)-linux-$$a-oci.tar)" || exit 1; \
+	done
+	packaging/sbom.py $(VERSION) $(RELEASE_DATE) \
+		$(foreach a,$(RELEASE_ARCHES),$(a)=$(REL)-linux-$(a)) >$(REL).spdx.json
+	cd dist && find . -maxdepth 1 -type f ! -name SHA256SUMS -printf '%P\n' | LC_ALL=C sort | \
+		xargs sha256sum >SHA256SUMS
+	@cat dist/SHA256SUMS
+
+# make release from two fresh clones of HEAD in two directories: the static
+# binaries, the tarball and the SBOM must be the same bytes; what else is the
+# same is said.  Both use this tree's static libraries (STATIC_BUILD), as
+# two releases on one machine do: jansson and nettle keep their build
+# directory in their assertion messages.
+release-check: export STATIC_BUILD := $(abspath $(STATIC_BUILD))
+release-check:
+	rm -rf build/release-check
+	mkdir -p build/release-check
+	git clone -q $(CURDIR) build/release-check/one
+	git clone -q $(CURDIR) build/release-check/elsewhere/two
+	$(MAKE) -C build/release-check/one release >build/release-check/one.log 2>&1 || \
+		{ tail -30 build/release-check/one.log; exit 1; }
+	$(MAKE) -C build/release-check/elsewhere/two release >build/release-check/two.log 2>&1 || \
+		{ tail -30 build/release-check/two.log; exit 1; }
+	@cd build/release-check && status=0 && \
+	for f in $$(cd one/dist && ls); do \
+		if cmp -s one/dist/$$f elsewhere/two/dist/$$f; then echo "same: $$f"; \
+		else case $$f in *.tar.gz|*-linux-x86_64|*-linux-aarch64|*.spdx.json) status=1;; esac; \
+			echo "DIFFERENT: $$f"; fi; \
+	done; exit $$status
+
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
 FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
@@ -349,4 +401,4 @@ uninstall:
 		$(DESTDIR)$(BASHCOMPDIR)/nitro-token $(DESTDIR)$(ZSHCOMPDIR)/_nitro-token \
 		$(DESTDIR)$(FISHCOMPDIR)/nitro-token.fish
 
-.PHONY: all analyze bench check mutate test-progs deb deb-check dist distcheck check-fallbacks check-static matrix static sanitize valgrind fuzz demo clean deps lint install uninstall
+.PHONY: all analyze bench check mutate test-progs deb deb-check dist distcheck check-fallbacks check-static matrix static sanitize valgrind fuzz demo clean deps deps-qa deps-check image check-image release release-check lint install uninstall

@@ -23,7 +23,7 @@ B=${STATIC_BUILD:-build/static}
 B=$(cd "$ROOT" && mkdir -p "$B" && cd "$B" && pwd)
 A=$B/$ARCH
 PREFIX=$A/prefix
-MIRROR=${STATIC_MIRROR:-http://deb.debian.org/debian}
+MIRROR=$("$ROOT/packaging/mirror.sh")
 SUITE=trixie
 # Debian's musl wrapper for the target: musl-tools (x86_64) or musl-dev:ARCH
 # with gcc-ARCH-linux-gnu
