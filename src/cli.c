@@ -599,7 +599,8 @@ cli_parse(struct cli *cli, struct config_args *args, int argc, char **argv)
 	memset(args, 0, sizeof(*args));
 	switch (rc = parse(cli, args, argc, argv)) {
 	case CLI_EUSAGE:
-		fprintf(stderr, "Try '%s --help' for more information.\n", PROGNAME);
+		fprintf(stderr, "Try '%s%s --help' for more information.\n", PROGNAME,
+			usage_of_api ? " api" : "");
 		break;
 	case CLI_ENOMEM:
 		msg_err("out of memory");

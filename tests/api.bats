@@ -403,6 +403,10 @@ for p in msg.get_payload():
 	run "$NT" api GET /a /b
 	[ "$status" -eq 2 ]
 	[ "${lines[0]}" = "nitro-token: api: unexpected argument '/b' (one METHOD, one PATH)" ]
+	[ "${lines[1]}" = "Try 'nitro-token api --help' for more information." ]
+	run "$NT" api --format json /a
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "nitro-token: unknown or ambiguous option '--format'" ]
 }
 
 @test "api HEAD: no body; with -i the status line and headers" {
