@@ -81,16 +81,19 @@ src/%.o: src/%.c src/*.h Makefile
 tests/quote: tests/quote.c $(LIB_OBJS)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ tests/quote.c $(LIB_OBJS) $(LIBS)
 
+tests/unit: tests/unit.c $(LIB_OBJS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ tests/unit.c $(LIB_OBJS) $(LIBS)
+
 # a libcurl.so.4 that only says it is old (tests only)
 tests/stubs/libcurl.so.4: tests/stubs/old_libcurl.c
 	$(CC) $(ALL_CPPFLAGS) -std=c11 -shared -fPIC -o $@ $<
 
-# LD_PRELOAD libraries for the wipe checker and out-of-memory injection
+# LD_PRELOAD libraries for the wipe checker, out-of-memory and system call failure injection
 tests/preload/%.so: tests/preload/%.c
-	$(CC) -std=c11 -Wall -Wextra -O1 -shared -fPIC -o $@ $< -ldl
+	$(CC) -std=c11 -Wall -Wextra -O1 -shared -fPIC -Wl,-z,now -o $@ $< -ldl
 
-TEST_PROGS = tests/quote tests/stubs/libcurl.so.4 tests/preload/wipecheck.so \
-             tests/preload/failalloc.so
+TEST_PROGS = tests/quote tests/unit tests/stubs/libcurl.so.4 tests/preload/wipecheck.so \
+             tests/preload/failalloc.so tests/preload/failcall.so
 
 test-progs: nitro-token.1 $(TEST_PROGS)
 

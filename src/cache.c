@@ -169,7 +169,12 @@ open_dir(const char *dir, int forget)
 		unusable(forget, "cache directory '%s': %s", dir, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+	if (fstat(fd, &st) != 0) {
+		unusable(forget, "cache directory '%s': %s", dir, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
 		unusable(forget,
 			 "cache directory '%s' is not private to you (needs owner uid %lu, "
 			 "mode 0700)",
@@ -199,6 +204,7 @@ take_lock(struct cache *c, long long deadline, int forget)
 {
 	struct stat st;
 	char path[80];
+	int failed = 0;
 
 	snprintf(path, sizeof(path), "%s.lock", c->name);
 	c->lockfd =
@@ -207,9 +213,9 @@ take_lock(struct cache *c, long long deadline, int forget)
 		msg_debug(1, "cache: read-only; no lock, nothing is stored");
 		return 1;
 	}
-	if (c->lockfd < 0 || fstat(c->lockfd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (c->lockfd < 0 || (failed = fstat(c->lockfd, &st) != 0) || !S_ISREG(st.st_mode)) {
 		unusable(forget, "cache lock '%s': %s", path,
-			 c->lockfd < 0 ? strerror(errno) : "not a regular file");
+			 c->lockfd < 0 || failed ? strerror(errno) : "not a regular file");
 		return -1;
 	}
 	while (flock(c->lockfd, LOCK_EX | LOCK_NB) != 0) {
@@ -458,6 +464,7 @@ int
 cache_put(struct cache *c, const struct token *tok, long min_ttl)
 {
 	char tmp[80], *s = NULL;
+	unsigned long failures;
 	json_t *o;
 	int fd = -1, rc = -1;
 
@@ -484,9 +491,16 @@ cache_put(struct cache *c, const struct token *tok, long min_ttl)
 	o = json_pack("{s:i, s:s, s:s, s:I, s:I}", "version", 1, "access_token", tok->access_token,
 		      "token_type", tok->token_type, "obtained_at", (json_int_t)tok->obtained_at,
 		      "expires_at", (json_int_t)tok->expires_at);
+	failures = secret_json_alloc_failures();
 	if (o != NULL)
 		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
+	/* jansson drops a key it had no memory for and still returns the rest */
+	if (s != NULL && secret_json_alloc_failures() != failures) {
+		secret_json_free(s);
+		s = NULL;
+		errno = ENOMEM;
+	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", c->name);
 	if (s == NULL)
 		goto out;

@@ -158,6 +158,7 @@ assign(enum format fmt, const char *name, const char *value, struct buf *out)
 static int
 render_json(const struct token *tok, struct buf *out)
 {
+	unsigned long failures;
 	json_t *o;
 	char *s = NULL;
 	int rc = BUF_ENOMEM;
@@ -172,7 +173,10 @@ render_json(const struct token *tok, struct buf *out)
 		goto out;
 	if (json_object_set_new(o, "cached", json_boolean(tok->cached)) != 0)
 		goto out;
-	if ((s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
+	failures = secret_json_alloc_failures();
+	/* jansson drops a key it had no memory for and still returns the rest */
+	if ((s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL ||
+	    secret_json_alloc_failures() != failures)
 		goto out;
 	if ((rc = buf_puts(out, s)) == BUF_OK)
 		rc = buf_puts(out, "\n");

@@ -48,6 +48,11 @@ token_request_body(const char *client_id, const char *secret, struct buf *out)
 		return TOKEN_ENOMEM;
 	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
+	/* jansson drops a key it had no memory for and still returns the rest */
+	if (s != NULL && secret_json_alloc_failures() != failures) {
+		secret_json_free(s);
+		s = NULL;
+	}
 	if (s == NULL)
 		return TOKEN_ENOMEM;
 	rc = buf_puts(out, s) == BUF_OK ? TOKEN_OK : TOKEN_ENOMEM;
