@@ -54,8 +54,8 @@ ALL_CFLAGS   = -std=c11 $(WARNINGS) $(HARDEN) $(CFLAGS)
 ALL_LDFLAGS  = $(LDHARDEN) $(LDFLAGS)
 LIBS         = $(PKG_LIBS) $(LIBDL)
 
-SRCS = src/buf.c src/cache.c src/cli.c src/compat.c src/config.c src/http.c src/keep.c src/main.c \
-       src/msg.c src/output.c src/secret.c src/token.c
+SRCS = src/api.c src/buf.c src/cache.c src/cli.c src/compat.c src/config.c src/http.c src/keep.c \
+       src/main.c src/msg.c src/output.c src/secret.c src/token.c
 OBJS = $(SRCS:.c=.o)
 # everything but main(), for test and fuzz programs
 LIB_OBJS = $(filter-out src/main.o,$(OBJS))

@@ -63,7 +63,7 @@ _nitro_token()
         _nitro_token_profiles "$1"
         return
         ;;
-    --cacert | --client-secret-file | --config)
+    --cacert | --client-secret-file | --config | -o | --output)
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         compopt -o filenames 2>/dev/null
         return
@@ -81,17 +81,49 @@ _nitro_token()
         mapfile -t COMPREPLY < <(compgen -c -- "$cur")
         return
         ;;
-    --client-id | --client-secret | --connect-timeout | --min-ttl | --retries | --timeout)
+    -d | --data | -F | --form)
+        # @FILE reads a file: complete the name after the @
+        if [[ $cur == *@* ]]; then
+            local pre=${cur%%@*}@
+            mapfile -t COMPREPLY < <(compgen -f -- "${cur#*@}")
+            COMPREPLY=("${COMPREPLY[@]/#/$pre}")
+        fi
+        return
+        ;;
+    -H | --header)
+        _nitro_token_add 'Content-Type: ' 'Accept: '
+        return
+        ;;
+    --client-id | --client-secret | --connect-timeout | --min-ttl | --retries | --timeout | \
+        --stall-timeout)
         return
         ;;
     esac
 
+    # the api command: its options, then METHOD and PATH
+    if [[ ${words[1]} == api ]] && ((cword > 1)); then
+        if [[ $cur == -* ]]; then
+            _nitro_token_add --base-url --cacert --cache-dir --capath --client-id \
+                --client-secret --client-secret-command --client-secret-file --config \
+                --connect-timeout --data --form --header --help --include --min-ttl \
+                --no-cache --output --paginate --profile --quiet --refresh --retries \
+                --stall-timeout --timeout --verbose -d -F -H -h -i -o -q -v
+        else
+            _nitro_token_add GET POST PUT PATCH DELETE HEAD
+        fi
+        return
+    fi
+    if ((cword == 1)) && [[ $cur != -* ]]; then
+        _nitro_token_add api
+        return
+    fi
     if [[ $cur == -* ]]; then
         _nitro_token_add --base-url --cacert --cache-dir --capath --client-id \
             --client-secret --client-secret-command --client-secret-file --config \
             --connect-timeout --export --forget --format --help --json --keep-fresh \
             --list-profiles --min-ttl --no-cache --profile --quiet --refresh --rejected \
-            --retries --show-config --status --timeout --verbose --version -f -h -q -V -v --
+            --retries --show-config --status --timeout --verbose --version -f -h -q -V -v -- \
+            --data --form --header --include --output --paginate --stall-timeout
     fi
 }
 complete -F _nitro_token nitro-token

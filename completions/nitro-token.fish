@@ -45,6 +45,17 @@ complete -c nitro-token -l timeout -x -d 'Seconds for the whole run'
 complete -c nitro-token -s v -l verbose -d 'Trace the steps on stderr'
 complete -c nitro-token -s V -l version -d 'Print the version and exit'
 
+# the api command: nitro-token api [options] [METHOD] PATH
+complete -c nitro-token -n __fish_use_subcommand -a api -d 'Call the API with the token'
+complete -c nitro-token -n '__fish_seen_subcommand_from api' -a 'GET POST PUT PATCH DELETE HEAD' -d 'Method'
+complete -c nitro-token -n '__fish_seen_subcommand_from api' -s d -l data -x -d 'The body: @FILE, - for stdin, or the text'
+complete -c nitro-token -n '__fish_seen_subcommand_from api' -s F -l form -x -d 'A multipart part: NAME=VALUE or NAME=@FILE'
+complete -c nitro-token -n '__fish_seen_subcommand_from api' -s H -l header -x -d 'Add a header'
+complete -c nitro-token -n '__fish_seen_subcommand_from api' -s i -l include -d 'The status line and headers first'
+complete -c nitro-token -n '__fish_seen_subcommand_from api' -s o -l output -r -F -d 'Write the body to FILE, whole or not at all'
+complete -c nitro-token -n '__fish_seen_subcommand_from api' -l paginate -d 'Follow nextPage cursors, print every item'
+complete -c nitro-token -n '__fish_seen_subcommand_from api' -l stall-timeout -x -d 'Seconds without a byte that end a transfer'
+
 # after "--": a command and its own arguments, completed as fish would alone
 function __nitro_token_exec
     set -l tokens (commandline -opc)

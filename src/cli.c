@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "cli.h"
 #include "config.h"
 #include "msg.h"
@@ -30,6 +31,8 @@ enum {
 	OPT_REJECTED,
 	OPT_SHOW_CONFIG,
 	OPT_STATUS,
+	OPT_PAGINATE,
+	OPT_STALL_TIMEOUT,
 };
 
 static const char shortopts[] = "+:f:hqVv";
@@ -85,22 +88,84 @@ static const struct {
     {"3", "configuration: missing or invalid credentials or settings, a secret\n"
 	  "     file not read within --timeout, $GITHUB_ENV unusable, or --forget\n"
 	  "     could not remove the cached token"},
-    {"4", "network or TLS: DNS, connect, certificate, timeout, reset, proxy 407"},
+    {"4", "network or TLS: DNS, connect, certificate, timeout, reset, proxy 407,\n"
+	  "     a stalled api transfer"},
     {"5", "request rejected: HTTP 400 and other 4xx"},
     {"6", "unauthorized: HTTP 401 or 403"},
     {"7", "server error: HTTP 5xx, or 429 after the retries"},
     {"8", "invalid response: no usable token, a redirect, or a token answer over\n"
-	  "     64 KiB"},
+	  "     64 KiB; api: a redirect not followed, a list that does not end"},
     {"9", "not cached: --status found no token that meets --min-ttl (not an error)"},
     {"126, 127", "exec mode: COMMAND cannot be run, or is not found"},
     {"130, 143", "interrupted by SIGINT, SIGTERM"},
 };
+
+/*
+ * The api command's own options; the settings and the few general options
+ * that make sense for a call are taken from longopts[] after these.
+ */
+static const char api_shortopts[] = ":d:F:H:hio:qv";
+static const struct option api_longopts[] = {
+    {"data", required_argument, NULL, 'd'},
+    {"form", required_argument, NULL, 'F'},
+    {"header", required_argument, NULL, 'H'},
+    {"include", no_argument, NULL, 'i'},
+    {"output", required_argument, NULL, 'o'},
+    {"paginate", no_argument, NULL, OPT_PAGINATE},
+    {"stall-timeout", required_argument, NULL, OPT_STALL_TIMEOUT},
+};
+
+static int usage_of_api; /* --help after api: its own usage */
+
+/* the table getopt_long is reading: the general one or the api command's */
+static const char *cur_shortopts = shortopts;
+static const struct option *cur_longopts = longopts;
+
+static void
+api_usage(FILE *fp)
+{
+	fputs("usage: " PROGNAME " api [-qv] [--include] [--data data | --form name=value ...]\n"
+	      "                   [--header header ...] [--output file] [--paginate]\n"
+	      "                   [--stall-timeout seconds] [option ...] [method] path\n"
+	      "\n"
+	      "Call the Nitro API with the token: PATH is relative to the base URL or a\n"
+	      "full URL on its origin; METHOD is GET, or POST with a body.  A 2xx body is\n"
+	      "written to stdout as it arrives; anything else writes nothing there and\n"
+	      "one message on stderr.  A 401 renews the token once and sends again.\n"
+	      "\n"
+	      "  -d, --data DATA            the body: @FILE, - for stdin (kept up to\n"
+	      "                             1024 KiB for a second send) or the text itself;\n"
+	      "                             Content-Type application/json unless -H says\n"
+	      "  -F, --form NAME=VALUE      a multipart part; NAME=@FILE streams FILE,\n"
+	      "                             ;type=MIME after either sets its type\n"
+	      "  -H, --header HEADER        add 'Name: value' (not Authorization)\n"
+	      "  -i, --include              print the status line and headers first\n"
+	      "  -o, --output FILE          write the body to FILE, whole or not at all\n"
+	      "  --paginate                 follow nextPage cursors (at most 1000 pages);\n"
+	      "                             print one object whose items hold them all\n"
+	      "  --stall-timeout SECONDS    end a transfer with no byte for this long,\n"
+	      "                             default 30 (--timeout bounds the wait for an\n"
+	      "                             answer, not the transfer)\n"
+	      "  -q, --quiet                no warnings, no progress line\n"
+	      "  -v, --verbose              trace the call, the token redacted\n"
+	      "  Every setting's option (--base-url, --profile, --timeout, ...) as without\n"
+	      "  api.  Retried: connection failures, 429 and 503 with Retry-After, 502 and\n"
+	      "  504, for GET, HEAD, PUT and DELETE, within --retries and --timeout.\n"
+	      "\n"
+	      "Exit status as without api: 4 also a stalled transfer, 6 a 401 after the\n"
+	      "renewal or a 403, 8 also a redirect not followed or a list without end.\n",
+	      fp);
+}
 
 void
 cli_usage(FILE *fp)
 {
 	size_t i;
 
+	if (usage_of_api) {
+		api_usage(fp);
+		return;
+	}
 	fputs(
 	    "usage: " PROGNAME " [-hqVv] [-f format] [--json | --export] [--base-url url]\n"
 	    "                   [--client-id id] [--client-secret-file file |\n"
@@ -112,9 +177,13 @@ cli_usage(FILE *fp)
 	    "                   [--capath dir] [--show-config]\n"
 	    "                   [[--keep-fresh] -- command [arg ...]]\n"
 	    "       " PROGNAME " [--config file] --list-profiles\n"
+	    "       " PROGNAME " api [-qv] [--include] [--data data | --form name=value ...]\n"
+	    "                   [--header header ...] [--output file] [--paginate]\n"
+	    "                   [--stall-timeout seconds] [option ...] [method] path\n"
 	    "\n"
 	    "Get a Nitro Sign API access token and print it, or run COMMAND with it in\n"
-	    "NITRO_ACCESS_TOKEN, NITRO_TOKEN_TYPE and NITRO_TOKEN_EXPIRES_AT.\n"
+	    "NITRO_ACCESS_TOKEN, NITRO_TOKEN_TYPE and NITRO_TOKEN_EXPIRES_AT, or call\n"
+	    "the API with it: see '" PROGNAME " api --help'.\n"
 	    "With --keep-fresh, stay COMMAND's parent and keep the file named by\n"
 	    "NITRO_ACCESS_TOKEN_FILE holding a valid token for as long as it runs.\n"
 	    "\n"
@@ -210,6 +279,8 @@ cli_print_tables(FILE *fp)
 	for (o = longopts; o->name != NULL; o++)
 		if (o->val != OPT_PRINT_TABLES)
 			fprintf(fp, "option\t--%s\n", o->name);
+	for (i = 0; i < sizeof(api_longopts) / sizeof(api_longopts[0]); i++)
+		fprintf(fp, "option\t--%s\n", api_longopts[i].name);
 	for (i = 0; i < sizeof(exit_statuses) / sizeof(exit_statuses[0]); i++) {
 		fprintf(fp, "exit\t%s\t", exit_statuses[i].codes);
 		for (t = exit_statuses[i].text; *t != '\0'; t++)
@@ -225,10 +296,10 @@ option_name(int val, char *out, size_t n)
 {
 	const struct option *o;
 
-	for (o = longopts; o->name != NULL; o++)
+	for (o = cur_longopts; o->name != NULL; o++)
 		if (o->val == val)
 			break;
-	if (o->name != NULL && val < 0x80 && strchr(shortopts, val) != NULL)
+	if (o->name != NULL && val < 0x80 && strchr(cur_shortopts, val) != NULL)
 		snprintf(out, n, "'--%s' (-%c)", o->name, val);
 	else if (o->name != NULL)
 		snprintf(out, n, "'--%s'", o->name);
@@ -252,7 +323,7 @@ bad_option(int argc, char **argv, int opt)
 
 	if (opt != 0) {
 		if (opt < OPT_SETTING &&
-		    (opt == ':' || opt == '+' || strchr(shortopts, opt) == NULL))
+		    (opt == ':' || opt == '+' || strchr(cur_shortopts, opt) == NULL))
 			msg_err("unknown option '-%c'", opt);
 		else
 			msg_err("option %s takes no value", option_name(opt, name, sizeof(name)));
@@ -289,11 +360,33 @@ choose_format(struct config_args *args, int *by, int opt, const char *format)
 	return CLI_OK;
 }
 
+/* an option that names a setting: its raw text, or our copy of a secret */
+static int
+set_setting(struct cli *cli, struct config_args *args, int set)
+{
+	if (set == SET_CLIENT_SECRET) {
+		/* keep our copy, then blank it where ps(1) would show it */
+		secret_free(cli->secret);
+		if ((cli->secret = strdup(optarg)) == NULL)
+			return CLI_ENOMEM;
+		secret_wipe(optarg, strlen(optarg));
+		args->flag[set] = cli->secret;
+	} else {
+		args->flag[set] = optarg;
+	}
+	return CLI_OK;
+}
+
+static int parse_api(struct cli *cli, struct config_args *args, int argc, char **argv);
+
 static int
 parse(struct cli *cli, struct config_args *args, int argc, char **argv)
 {
 	char name[64];
-	int c, set, format_by = 0;
+	int c, format_by = 0;
+
+	if (argc > 1 && strcmp(argv[1], "api") == 0)
+		return parse_api(cli, args, argc - 1, argv + 1);
 
 	opterr = 0;
 	optind = 1;
@@ -359,17 +452,8 @@ parse(struct cli *cli, struct config_args *args, int argc, char **argv)
 		case '?':
 			return bad_option(argc, argv, optopt);
 		default:
-			set = c - OPT_SETTING;
-			if (set == SET_CLIENT_SECRET) {
-				/* keep our copy, then blank it where ps(1) would show it */
-				secret_free(cli->secret);
-				if ((cli->secret = strdup(optarg)) == NULL)
-					return CLI_ENOMEM;
-				secret_wipe(optarg, strlen(optarg));
-				args->flag[set] = cli->secret;
-			} else {
-				args->flag[set] = optarg;
-			}
+			if (set_setting(cli, args, c - OPT_SETTING) != CLI_OK)
+				return CLI_ENOMEM;
 			break;
 		}
 	}
@@ -395,6 +479,113 @@ parse(struct cli *cli, struct config_args *args, int argc, char **argv)
 }
 
 /*
+ * nitro-token api [options] [METHOD] PATH: the api command's table, then
+ * the settings' options and the general ones that make sense for a call.
+ */
+static int
+parse_api(struct cli *cli, struct config_args *args, int argc, char **argv)
+{
+	static struct option table[sizeof(api_longopts) / sizeof(api_longopts[0]) +
+				   sizeof(longopts) / sizeof(longopts[0])];
+	const struct option *o;
+	struct api_args *a;
+	char name[64];
+	size_t n;
+	int c;
+
+	usage_of_api = 1;
+	for (n = 0; n < sizeof(api_longopts) / sizeof(api_longopts[0]); n++)
+		table[n] = api_longopts[n];
+	for (o = longopts; o->name != NULL; o++)
+		if ((o->val >= OPT_SETTING && o->val < OPT_CONFIG) || o->val == OPT_CONFIG ||
+		    o->val == OPT_NO_CACHE || o->val == OPT_PROFILE || o->val == OPT_REFRESH ||
+		    o->val == 'h' || o->val == 'q' || o->val == 'v')
+			table[n++] = *o;
+	cur_shortopts = api_shortopts;
+	cur_longopts = table;
+	if ((a = cli->api = calloc(1, sizeof(*a))) == NULL ||
+	    (a->headers = calloc((size_t)argc, sizeof(*a->headers))) == NULL ||
+	    (a->forms = calloc((size_t)argc, sizeof(*a->forms))) == NULL)
+		return CLI_ENOMEM;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, api_shortopts, table, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (a->data != NULL) {
+				msg_err("option '--data' (-d) given twice; a call has one body");
+				return CLI_EUSAGE;
+			}
+			a->data = optarg;
+			break;
+		case 'F':
+			a->forms[a->nforms++] = optarg;
+			break;
+		case 'H':
+			a->headers[a->nheaders++] = optarg;
+			break;
+		case 'h':
+			return CLI_HELP;
+		case 'i':
+			a->include = 1;
+			break;
+		case 'o':
+			a->output = optarg;
+			break;
+		case 'q':
+			cli->quiet = 1;
+			break;
+		case 'v':
+			cli->verbose++;
+			break;
+		case OPT_CONFIG:
+			args->file = optarg;
+			break;
+		case OPT_NO_CACHE:
+			args->flag[SET_CACHE] = "no";
+			break;
+		case OPT_PAGINATE:
+			a->paginate = 1;
+			break;
+		case OPT_PROFILE:
+			args->profile = optarg;
+			break;
+		case OPT_REFRESH:
+			cli->refresh = 1;
+			break;
+		case OPT_STALL_TIMEOUT:
+			a->stall = optarg;
+			break;
+		case ':':
+			msg_err("option %s needs a value", option_name(optopt, name, sizeof(name)));
+			return CLI_EUSAGE;
+		case '?':
+			return bad_option(argc, argv, optopt);
+		default:
+			if (set_setting(cli, args, c - OPT_SETTING) != CLI_OK)
+				return CLI_ENOMEM;
+			break;
+		}
+	}
+	switch (argc - optind) {
+	case 0:
+		msg_err("api: no PATH to call");
+		return CLI_EUSAGE;
+	case 1:
+		a->path = argv[optind];
+		break;
+	case 2:
+		a->method = argv[optind];
+		a->path = argv[optind + 1];
+		break;
+	default:
+		msg_err("api: unexpected argument '%s' (one METHOD, one PATH)", argv[optind + 2]);
+		return CLI_EUSAGE;
+	}
+	return CLI_OK;
+}
+
+/*
  * argv into cli and, for the options that name a setting, args (which
  * borrows from argv and from cli).  A usage error is worded with the advice
  * to ask --help.
@@ -408,7 +599,8 @@ cli_parse(struct cli *cli, struct config_args *args, int argc, char **argv)
 	memset(args, 0, sizeof(*args));
 	switch (rc = parse(cli, args, argc, argv)) {
 	case CLI_EUSAGE:
-		fprintf(stderr, "Try '%s --help' for more information.\n", PROGNAME);
+		fprintf(stderr, "Try '%s%s --help' for more information.\n", PROGNAME,
+			usage_of_api ? " api" : "");
 		break;
 	case CLI_ENOMEM:
 		msg_err("out of memory");
@@ -424,4 +616,10 @@ cli_release(struct cli *cli)
 		return;
 	secret_free(cli->secret);
 	cli->secret = NULL;
+	if (cli->api != NULL) {
+		free(cli->api->headers);
+		free(cli->api->forms);
+		free(cli->api);
+		cli->api = NULL;
+	}
 }

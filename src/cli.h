@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 struct config_args;
+struct api_args;
 
 struct cli {
 	char *secret; /* owned copy of --client-secret, which is wiped in argv */
@@ -22,7 +23,8 @@ struct cli {
 	int rejected;
 	int keep_fresh;
 	int status;
-	char **command; /* exec mode: the COMMAND after "--", else NULL */
+	char **command;	      /* exec mode: the COMMAND after "--", else NULL */
+	struct api_args *api; /* owned: the api command's arguments, else NULL */
 };
 
 /* every failure is worded here before its class is returned */

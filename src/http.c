@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The token request over HTTP(S), and the only file that includes
- * <curl/curl.h>.
+ * The token request and the api command's calls over HTTP(S), and the only
+ * file that includes <curl/curl.h>.
  *
  * libcurl is loaded with dlopen() on first use rather than linked: linking
  * it pulls some thirty shared libraries (TLS, IDN, compression, ...) into
@@ -84,6 +84,14 @@ static struct {
 	void (*slist_free_all)(struct curl_slist *);
 	char *(*version)(void);
 	curl_version_info_data *(*version_info)(CURLversion);
+	/* the api command's forms */
+	curl_mime *(*mime_init)(CURL *);
+	curl_mimepart *(*mime_addpart)(curl_mime *);
+	CURLcode (*mime_name)(curl_mimepart *, const char *);
+	CURLcode (*mime_data)(curl_mimepart *, const char *, size_t);
+	CURLcode (*mime_filedata)(curl_mimepart *, const char *);
+	CURLcode (*mime_type)(curl_mimepart *, const char *);
+	void (*mime_free)(curl_mime *);
 } lc;
 
 /* the loaded library's version, as 0xXXYYZZ, and whether its TLS is OpenSSL's */
@@ -99,7 +107,9 @@ resolve(char *why, size_t whysz)
 	    (void *)curl_global_init,	(void *)curl_easy_init,	   (void *)curl_easy_setopt,
 	    (void *)curl_easy_perform,	(void *)curl_easy_getinfo, (void *)curl_easy_cleanup,
 	    (void *)curl_easy_strerror, (void *)curl_slist_append, (void *)curl_slist_free_all,
-	    (void *)curl_version,	(void *)curl_version_info,
+	    (void *)curl_version,	(void *)curl_version_info, (void *)curl_mime_init,
+	    (void *)curl_mime_addpart,	(void *)curl_mime_name,	   (void *)curl_mime_data,
+	    (void *)curl_mime_filedata, (void *)curl_mime_type,	   (void *)curl_mime_free,
 	};
 
 	(void)why;
@@ -111,8 +121,13 @@ resolve(char *why, size_t whysz)
 static const char *const lc_names[] = {
     "curl_global_init",	   "curl_easy_init",	"curl_easy_setopt",   "curl_easy_perform",
     "curl_easy_getinfo",   "curl_easy_cleanup", "curl_easy_strerror", "curl_slist_append",
-    "curl_slist_free_all", "curl_version",	"curl_version_info",
+    "curl_slist_free_all", "curl_version",	"curl_version_info",  "curl_mime_init",
+    "curl_mime_addpart",   "curl_mime_name",	"curl_mime_data",     "curl_mime_filedata",
+    "curl_mime_type",	   "curl_mime_free",
 };
+
+/* lc_names[] from here on are the api command's, checked when it needs them */
+#define LC_MIME_FIRST 11
 
 /* the loaded library, for the threads its dependencies bring (see perform) */
 static void *lc_handle;
@@ -130,7 +145,8 @@ resolve(char *why, size_t whysz)
 		return -1;
 	}
 	for (i = 0; i < sizeof(lc_names) / sizeof(lc_names[0]); i++) {
-		if ((slots[i] = dlsym(handle, lc_names[i])) == NULL) {
+		/* a libcurl too old for the api command's forms is named by its version */
+		if ((slots[i] = dlsym(handle, lc_names[i])) == NULL && i < LC_MIME_FIRST) {
 			snprintf(why, whysz, "cannot load %s: %s", LIBCURL_SONAME, dlerror());
 			dlclose(handle);
 			return -1;
@@ -525,9 +541,8 @@ struct url_parts {
 };
 
 /*
- * The URL's shape: http or https, no blanks, no credentials, no query or
- * fragment (the token path is appended), a host and a valid port.  Returns
- * NULL, or what is wrong.
+ * The URL's shape: http or https, no blanks, no credentials, a host and a
+ * valid port.  Returns NULL, or what is wrong.
  */
 static const char *
 split_url(const char *url, struct url_parts *u)
@@ -546,14 +561,12 @@ split_url(const char *url, struct url_parts *u)
 	end = u->host + strcspn(u->host, "/?#");
 	if (memchr(u->host, '@', (size_t)(end - u->host)) != NULL)
 		return "URL must not carry a user name or password";
-	if (strpbrk(url, "?#") != NULL)
-		return "URL must not have a query or fragment";
 	if (*u->host == '[') {
 		const char *close = memchr(u->host, ']', (size_t)(end - u->host));
 
 		u->hostlen = close != NULL ? (size_t)(close - u->host) + 1 : 0;
 	} else {
-		u->hostlen = strcspn(u->host, ":/");
+		u->hostlen = strcspn(u->host, ":/?#");
 	}
 	if (u->hostlen == 0)
 		return "URL has no host";
@@ -561,7 +574,8 @@ split_url(const char *url, struct url_parts *u)
 		const char *port = u->host + u->hostlen + 1;
 		size_t digits = strspn(port, "0123456789");
 
-		if (digits == 0 || digits > 5 || (port[digits] != '\0' && port[digits] != '/') ||
+		if (digits == 0 || digits > 5 ||
+		    (port[digits] != '\0' && strchr("/?#", port[digits]) == NULL) ||
 		    (u->port = strtol(port, NULL, 10)) < 1 || u->port > 65535)
 			return "URL port must be a number from 1 to 65535";
 	}
@@ -599,6 +613,9 @@ http_check_base_url(const char *url, char *why, size_t whysz)
 	struct url_parts u;
 	const char *wrong = split_url(url, &u);
 
+	/* the token path is appended */
+	if (wrong == NULL && strpbrk(url, "?#") != NULL)
+		wrong = "URL must not have a query or fragment";
 	if (wrong == NULL && !u.https && !is_loopback(&u))
 		wrong = "plain http:// is allowed only to a loopback address; use https://";
 	if (wrong != NULL) {
@@ -622,14 +639,14 @@ http_check_base_url(const char *url, char *why, size_t whysz)
  * before 7.78 asks the system's resolver.
  */
 static CURLcode
-keep_on_this_machine(struct transfer *t)
+keep_on_this_machine(struct transfer *t, const char *url)
 {
 	struct url_parts u;
 	CURLcode rc = CURLE_OK;
 	char pin[32];
 
-	if (split_url(t->opt->url, &u) != NULL)
-		return CURLE_URL_MALFORMAT; /* http_check_base_url() passed it: never */
+	if (split_url(url, &u) != NULL)
+		return CURLE_URL_MALFORMAT; /* the URL was checked before: never */
 	if (u.https)
 		return CURLE_OK;
 	SETOPT(t->h, CURLOPT_PROXY, "");
@@ -643,19 +660,20 @@ keep_on_this_machine(struct transfer *t)
 	return rc;
 }
 
-static int
-make_handle(struct transfer *t, const struct buf *body, char *why, size_t whysz)
+/*
+ * What every handle gets, whatever it sends: the protocols, certificate
+ * checks, TLS 1.2, plain http kept on this machine, the CA certificates and
+ * the trace.  h is t->h, made by the caller.
+ */
+static CURLcode
+setup_policy(struct transfer *t, const char *url)
 {
 	const struct http_options *opt = t->opt;
 	const char *cafile, *capath;
 	CURLcode rc = CURLE_OK;
-	CURL *h;
+	CURL *h = t->h;
 
-	if ((h = t->h = lc.easy_init()) == NULL) {
-		snprintf(why, whysz, "out of memory");
-		return -1;
-	}
-	SETOPT(h, CURLOPT_URL, opt->url);
+	SETOPT(h, CURLOPT_URL, url);
 	/* CURLOPT_PROTOCOLS_STR (7.85) replaces CURLOPT_PROTOCOLS */
 #if LIBCURL_VERSION_NUM >= 0x075500
 	if (lc_version >= 0x075500)
@@ -677,16 +695,9 @@ make_handle(struct transfer *t, const struct buf *body, char *why, size_t whysz)
 	if (lc_version >= 0x075700)
 		SETOPT(h, CURLOPT_QUICK_EXIT, 1L);
 #endif
-	SETOPT(h, CURLOPT_HTTPHEADER, t->headers);
-	SETOPT(h, CURLOPT_POSTFIELDSIZE, (long)body->len);
-	SETOPT(h, CURLOPT_POSTFIELDS, body->data);
-	SETOPT(h, CURLOPT_WRITEFUNCTION, on_body);
-	SETOPT(h, CURLOPT_WRITEDATA, t);
-	SETOPT(h, CURLOPT_HEADERFUNCTION, on_header);
-	SETOPT(h, CURLOPT_HEADERDATA, t);
 	SETOPT(h, CURLOPT_ERRORBUFFER, t->errbuf);
 	if (rc == CURLE_OK)
-		rc = keep_on_this_machine(t);
+		rc = keep_on_this_machine(t, url);
 	cafile = opt->cacert;
 	capath = opt->capath;
 	if (cafile == NULL && capath == NULL)
@@ -704,6 +715,28 @@ make_handle(struct transfer *t, const struct buf *body, char *why, size_t whysz)
 		SETOPT(h, CURLOPT_DEBUGFUNCTION, on_debug);
 		SETOPT(h, CURLOPT_VERBOSE, 1L);
 	}
+	return rc;
+}
+
+static int
+make_handle(struct transfer *t, const struct buf *body, char *why, size_t whysz)
+{
+	CURLcode rc = CURLE_OK;
+	CURL *h;
+
+	if ((h = t->h = lc.easy_init()) == NULL) {
+		snprintf(why, whysz, "out of memory");
+		return -1;
+	}
+	SETOPT(h, CURLOPT_HTTPHEADER, t->headers);
+	SETOPT(h, CURLOPT_POSTFIELDSIZE, (long)body->len);
+	SETOPT(h, CURLOPT_POSTFIELDS, body->data);
+	SETOPT(h, CURLOPT_WRITEFUNCTION, on_body);
+	SETOPT(h, CURLOPT_WRITEDATA, t);
+	SETOPT(h, CURLOPT_HEADERFUNCTION, on_header);
+	SETOPT(h, CURLOPT_HEADERDATA, t);
+	if (rc == CURLE_OK)
+		rc = setup_policy(t, t->opt->url);
 	if (rc != CURLE_OK) {
 		snprintf(why, whysz, "libcurl: %s", lc.easy_strerror(rc));
 		return -1;
@@ -946,4 +979,520 @@ http_retry_after(const char *value, time_t now)
 	if ((t = timegm(&tm)) == (time_t)-1)
 		return -1;
 	return t > now ? (long long)(t - now) : 0;
+}
+
+/*
+ * API calls: any method, a body from memory, a file, a pipe or a form, and
+ * a 2xx body streamed to the caller's sink as it arrives.  Redirects are
+ * followed here, one hop at a time, rather than by libcurl: each hop is
+ * checked (never from https to http), and the token goes only to the
+ * request's own origin, which libcurl before 7.83 compared by host alone.
+ * --timeout bounds the wait for an answer; once it has begun, only a stall
+ * (no byte for req->stall_s) ends a transfer, so that a large download is
+ * not cut short.
+ */
+
+/* one call's state, across its hops and attempts */
+struct call {
+	struct transfer t; /* the handle, errbuf, pin, Content-Type, Retry-After */
+	const struct http_request *req;
+	struct curl_slist *with_auth, *without_auth;
+	curl_mime *mime;
+	struct buf head;	   /* the response's status line and headers, for -i */
+	long long body_pos;	   /* how much of req->body has been read */
+	long status;		   /* from the last status line */
+	int answered;		   /* a final status line came: the deadline is over */
+	int started;		   /* this response's body has begun */
+	int streaming;		   /* ... and goes to the sink */
+	int delivered;		   /* bytes went to the sink: no other attempt */
+	long long moved, moved_at; /* bytes both ways, and when that last changed */
+	enum {
+		CALL_CUT_NONE,
+		CALL_CUT_SINK,
+		CALL_CUT_ENOUGH,
+		CALL_CUT_DEADLINE,
+		CALL_CUT_STALL
+	} cut;
+};
+
+static int
+same_origin(const char *a, const char *b)
+{
+	struct url_parts x, y;
+
+	return split_url(a, &x) == NULL && split_url(b, &y) == NULL && x.https == y.https &&
+	       x.port == y.port && x.hostlen == y.hostlen &&
+	       strncasecmp(x.host, y.host, x.hostlen) == 0;
+}
+
+int
+http_check_api_url(const char *base, const char *url, char *why, size_t whysz)
+{
+	struct url_parts u;
+	const char *wrong = split_url(url, &u);
+
+	if (wrong == NULL && !same_origin(base, url))
+		wrong = "URL is not on the base URL's scheme, host and port";
+	if (wrong != NULL) {
+		snprintf(why, whysz, "%s", wrong);
+		return -1;
+	}
+	return 0;
+}
+
+/* the headers of the last response, for -i; a 2xx's go to the sink */
+static int
+flush_head(struct call *c)
+{
+	const struct http_request *req = c->req;
+
+	if (!req->include || c->head.len == 0)
+		return 0;
+	c->delivered = 1;
+	if (req->sink(req->user, c->head.data, c->head.len) != 0) {
+		c->cut = CALL_CUT_SINK;
+		return -1;
+	}
+	buf_release(&c->head);
+	return 0;
+}
+
+static size_t
+on_call_header(char *line, size_t size, size_t n, void *user)
+{
+	struct call *c = user;
+
+	if (n >= 5 && memcmp(line, "HTTP/", 5) == 0) {
+		const char *sp = memchr(line, ' ', n);
+
+		c->status = sp != NULL ? strtol(sp + 1, NULL, 10) : 0;
+		c->answered = c->status >= 200;
+		c->started = c->streaming = 0;
+		buf_release(&c->head);
+	}
+	if (c->req->include && buf_append(&c->head, line, n) == BUF_ENOMEM)
+		return 0;
+	return on_header(line, size, n, &c->t);
+}
+
+static size_t
+on_call_body(char *p, size_t size, size_t n, void *user)
+{
+	struct call *c = user;
+	int rc;
+
+	(void)size;
+	if (!c->started) {
+		c->started = 1;
+		c->streaming = c->status >= 200 && c->status <= 299;
+		if (c->streaming && flush_head(c) != 0)
+			return 0;
+	}
+	if (c->streaming) {
+		c->delivered = 1;
+		if (c->req->sink(c->req->user, p, n) != 0) {
+			c->cut = CALL_CUT_SINK;
+			return 0;
+		}
+		return n;
+	}
+	/* an error body is read for its message, up to the cap */
+	if ((rc = buf_append(&c->t.res->body, p, n)) == BUF_OK)
+		return n;
+	c->t.cut = rc == BUF_ECAP ? CUT_NONE : CUT_NOMEM;
+	c->cut = CALL_CUT_ENOUGH;
+	return 0;
+}
+
+static size_t
+on_call_read(char *p, size_t size, size_t n, void *user)
+{
+	struct call *c = user;
+	const struct http_body *b = c->req->body;
+	size_t want = size * n;
+	ssize_t got;
+
+	if (c->body_pos < (long long)b->len) {
+		if (want > b->len - (size_t)c->body_pos)
+			want = b->len - (size_t)c->body_pos;
+		memcpy(p, b->data + c->body_pos, want);
+		c->body_pos += (long long)want;
+		return want;
+	}
+	if (b->fd < 0)
+		return 0;
+	while ((got = read(b->fd, p, want)) < 0)
+		if (errno != EINTR)
+			return CURL_READFUNC_ABORT;
+	c->body_pos += got;
+	return (size_t)got;
+}
+
+/* back to byte OFF of the body; -1 when it cannot be read again */
+static int
+rewind_body(struct call *c, long long off)
+{
+	const struct http_body *b = c->req->body;
+
+	if (b == NULL || b->parts != NULL || c->body_pos == off)
+		return 0;
+	if (b->fd >= 0) {
+		if (b->rewind_to < 0 || off > (long long)b->len)
+			return -1;
+		if (lseek(b->fd, (off_t)b->rewind_to, SEEK_SET) < 0)
+			return -1;
+	}
+	c->body_pos = off;
+	return 0;
+}
+
+static int
+on_call_seek(void *user, curl_off_t off, int origin)
+{
+	if (origin != SEEK_SET || rewind_body(user, (long long)off) != 0)
+		return CURL_SEEKFUNC_CANTSEEK;
+	return CURL_SEEKFUNC_OK;
+}
+
+static int
+on_call_progress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		 curl_off_t ulnow)
+{
+	struct call *c = user;
+	long long now = clock_ms();
+
+	/* --timeout bounds the wait for an answer; bytes on the move are not waiting */
+	if (!c->answered && dlnow + ulnow == 0 && now >= c->t.opt->deadline) {
+		c->cut = CALL_CUT_DEADLINE;
+		return 1;
+	}
+	/*
+	 * libcurl's CURLOPT_LOW_SPEED_TIME averages over seconds, so a burst
+	 * hides a stall that follows it: the clock here restarts with each byte.
+	 */
+	if ((long long)(dlnow + ulnow) != c->moved || c->moved_at == 0) {
+		c->moved = (long long)(dlnow + ulnow);
+		c->moved_at = now;
+	} else if (now - c->moved_at >= c->req->stall_s * 1000) {
+		c->cut = CALL_CUT_STALL;
+		return 1;
+	}
+	if (c->req->progress != NULL)
+		c->req->progress(c->req->user, (long long)dlnow, (long long)dltotal,
+				 (long long)ulnow, (long long)ultotal);
+	return 0;
+}
+
+static CURLcode
+add_form(struct call *c)
+{
+	const struct http_body *b = c->req->body;
+	curl_mimepart *part;
+	CURLcode rc = CURLE_OK;
+	size_t i;
+
+	if (lc.mime_init == NULL || lc.mime_addpart == NULL || lc.mime_name == NULL ||
+	    lc.mime_data == NULL || lc.mime_filedata == NULL || lc.mime_type == NULL ||
+	    lc.mime_free == NULL)
+		return CURLE_NOT_BUILT_IN;
+	if ((c->mime = lc.mime_init(c->t.h)) == NULL)
+		return CURLE_OUT_OF_MEMORY;
+	for (i = 0; i < b->nparts && rc == CURLE_OK; i++) {
+		const struct http_part *pt = &b->parts[i];
+
+		if ((part = lc.mime_addpart(c->mime)) == NULL)
+			return CURLE_OUT_OF_MEMORY;
+		rc = lc.mime_name(part, pt->name);
+		if (rc == CURLE_OK)
+			rc = pt->file != NULL ? lc.mime_filedata(part, pt->file)
+					      : lc.mime_data(part, pt->value, CURL_ZERO_TERMINATED);
+		if (rc == CURLE_OK && pt->type != NULL)
+			rc = lc.mime_type(part, pt->type);
+	}
+	if (rc == CURLE_OK)
+		rc = lc.easy_setopt(c->t.h, CURLOPT_MIMEPOST, c->mime);
+	return rc;
+}
+
+/* a handle for one hop: METHOD to URL, with the body or without */
+static CURLcode
+call_handle(struct call *c, const char *method, const char *url, int with_body)
+{
+	const struct http_request *req = c->req;
+	const struct http_body *b = with_body ? req->body : NULL;
+	CURLcode rc = CURLE_OK;
+	CURL *h;
+
+	if ((h = c->t.h = lc.easy_init()) == NULL)
+		return CURLE_OUT_OF_MEMORY;
+	SETOPT(h, CURLOPT_HTTPHEADER, same_origin(req->url, url) ? c->with_auth : c->without_auth);
+	if (strcmp(method, "HEAD") == 0)
+		SETOPT(h, CURLOPT_NOBODY, 1L);
+	else if (strcmp(method, "GET") != 0 || b != NULL)
+		SETOPT(h, CURLOPT_CUSTOMREQUEST, method);
+	if (b != NULL && b->parts != NULL) {
+		if (rc == CURLE_OK)
+			rc = add_form(c);
+	} else if (b != NULL && b->fd < 0) {
+		SETOPT(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)b->len);
+		SETOPT(h, CURLOPT_POSTFIELDS, b->len > 0 ? b->data : "");
+	} else if (b != NULL) {
+		SETOPT(h, CURLOPT_POST, 1L);
+		SETOPT(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)b->size);
+		SETOPT(h, CURLOPT_READFUNCTION, on_call_read);
+		SETOPT(h, CURLOPT_READDATA, c);
+		SETOPT(h, CURLOPT_SEEKFUNCTION, on_call_seek);
+		SETOPT(h, CURLOPT_SEEKDATA, c);
+	}
+	SETOPT(h, CURLOPT_WRITEFUNCTION, on_call_body);
+	SETOPT(h, CURLOPT_WRITEDATA, c);
+	SETOPT(h, CURLOPT_HEADERFUNCTION, on_call_header);
+	SETOPT(h, CURLOPT_HEADERDATA, c);
+	SETOPT(h, CURLOPT_NOPROGRESS, 0L);
+	SETOPT(h, CURLOPT_XFERINFOFUNCTION, on_call_progress);
+	SETOPT(h, CURLOPT_XFERINFODATA, c);
+	if (rc == CURLE_OK)
+		rc = setup_policy(&c->t, url);
+	return rc;
+}
+
+static void
+end_handle(struct call *c)
+{
+	if (c->t.h != NULL)
+		lc.easy_cleanup(c->t.h);
+	c->t.h = NULL;
+	if (c->mime != NULL)
+		lc.mime_free(c->mime);
+	c->mime = NULL;
+	lc.slist_free_all(c->t.pin);
+	c->t.pin = NULL;
+}
+
+/* whether an API answer is worth another attempt: the one rule, here */
+static int
+call_retry(long status, long long retry_after)
+{
+	return ((status == 429 || status == 503) && retry_after >= 0) || status == 502 ||
+	       status == 504;
+}
+
+/* a hop that failed: why, and whether another attempt could cure it */
+static int
+hop_failed(struct call *c, CURLcode rc, char *why, size_t whysz)
+{
+	long proxy_status = 0;
+
+	if (c->cut == CALL_CUT_SINK)
+		return HTTP_ESINK;
+	if (c->t.cut == CUT_NOMEM || rc == CURLE_OUT_OF_MEMORY) {
+		snprintf(why, whysz, "out of memory");
+		return HTTP_ENOMEM;
+	}
+	if (c->cut == CALL_CUT_DEADLINE) {
+		snprintf(why, whysz, "no answer within --timeout");
+		return HTTP_ENET;
+	}
+	lc.easy_getinfo(c->t.h, CURLINFO_HTTP_CONNECTCODE, &proxy_status);
+	if (proxy_status == 407) {
+		snprintf(why, whysz, "proxy authentication required (HTTP 407 from the proxy)");
+		return HTTP_ENET;
+	}
+	if (c->cut == CALL_CUT_STALL) {
+		snprintf(why, whysz, "transfer stalled: no data for %ld seconds", c->req->stall_s);
+		c->t.retry = !c->delivered;
+		return HTTP_ENET;
+	}
+	snprintf(why, whysz, "%s", c->t.errbuf[0] ? c->t.errbuf : lc.easy_strerror(rc));
+	c->t.retry = retryable_error(rc);
+	return HTTP_ENET;
+}
+
+/* one attempt: the request and the redirects it meets */
+static int
+call_once(struct call *c, char *why, size_t whysz)
+{
+	const struct http_request *req = c->req;
+	struct http_response *res = c->t.res;
+	const char *method = req->method, *next = NULL;
+	char url[8192];
+	struct url_parts u;
+	const char *wrong;
+	long long left, connect_ms;
+	int hop, with_body = req->body != NULL;
+	CURLcode rc;
+
+	snprintf(url, sizeof(url), "%s", req->url);
+	for (hop = 0;; hop++) {
+		buf_release(&res->body);
+		buf_release(&c->head);
+		c->status = res->status = 0;
+		c->answered = c->started = c->streaming = 0;
+		c->cut = CALL_CUT_NONE;
+		c->moved = c->moved_at = 0;
+		c->t.cut = CUT_NONE;
+		c->t.errbuf[0] = '\0';
+		c->t.retry = 0;
+		c->t.retry_after = c->t.wait_s = -1;
+		if (with_body && rewind_body(c, 0) != 0) {
+			snprintf(why, whysz, "the body cannot be read again for a redirect");
+			return HTTP_EREDIRECT;
+		}
+		if ((rc = call_handle(c, method, url, with_body)) != CURLE_OK) {
+			snprintf(why, whysz, "libcurl: %s", lc.easy_strerror(rc));
+			return rc == CURLE_OUT_OF_MEMORY ? HTTP_ENOMEM : HTTP_ELIB;
+		}
+		left = c->t.opt->deadline - clock_ms();
+		connect_ms = c->t.opt->connect_timeout * 1000;
+		lc.easy_setopt(c->t.h, CURLOPT_CONNECTTIMEOUT_MS,
+			       (long)(connect_ms < left ? connect_ms
+				      : left > 0	? left
+							: 1));
+		msg_debug(1, "attempt %d: %s %s", res->attempts, method, url);
+		res->sent_at = (long long)time(NULL);
+		rc = lc.easy_perform(c->t.h);
+		if (rc != CURLE_OK && c->cut != CALL_CUT_ENOUGH)
+			return hop_failed(c, rc, why, whysz);
+		lc.easy_getinfo(c->t.h, CURLINFO_RESPONSE_CODE, &res->status);
+		msg_debug(1, "attempt %d: HTTP %ld", res->attempts, res->status);
+		if (res->status >= 200 && res->status <= 299) {
+			res->answer = HTTP_SUCCESS;
+			if (flush_head(c) != 0)
+				return HTTP_ESINK;
+			return HTTP_ANSWERED;
+		}
+		res->answer = classify(res->status, &c->t.retry);
+		c->t.retry = call_retry(res->status, c->t.retry_after);
+		c->t.wait_s = c->t.retry_after;
+		next = NULL;
+		if (res->answer == HTTP_REDIRECT)
+			lc.easy_getinfo(c->t.h, CURLINFO_REDIRECT_URL, &next);
+		if (next == NULL)
+			return HTTP_ANSWERED;
+		if (hop >= req->max_redirects) {
+			snprintf(why, whysz, "more than %d redirects", req->max_redirects);
+			return HTTP_EREDIRECT;
+		}
+		if (strncasecmp(url, "https:", 6) == 0 && strncasecmp(next, "https:", 6) != 0) {
+			snprintf(why, whysz, "redirect from https to '%s' refused", next);
+			return HTTP_EREDIRECT;
+		}
+		if ((wrong = split_url(next, &u)) != NULL) {
+			snprintf(why, whysz, "redirect to '%s' refused: %s", next, wrong);
+			return HTTP_EREDIRECT;
+		}
+		if (strlen(next) >= sizeof(url)) {
+			snprintf(why, whysz, "redirect to a URL over %zu bytes", sizeof(url) - 1);
+			return HTTP_EREDIRECT;
+		}
+		msg_debug(1, "redirected to %s%s", next,
+			  same_origin(req->url, next) ? "" : " (another origin: no token)");
+		/* as browsers and curl -L do: 303, or 301 and 302 after a POST, become GET */
+		if (res->status == 303 ||
+		    ((res->status == 301 || res->status == 302) && strcmp(method, "POST") == 0)) {
+			method = "GET";
+			with_body = 0;
+		}
+		memmove(url, next, strlen(next) + 1);
+		end_handle(c);
+	}
+}
+
+/* libcurl's copy of the token is wiped before it is freed */
+static void
+free_wiped(struct curl_slist *l)
+{
+	struct curl_slist *p;
+
+	for (p = l; p != NULL; p = p->next)
+		compat_wipe(p->data, strlen(p->data));
+	lc.slist_free_all(l);
+}
+
+static struct curl_slist *
+headers_for(const struct http_request *req, int with_auth)
+{
+	const char *ours[] = {
+	    "User-Agent: " PROGNAME "/" VERSION,
+	    "Expect:",
+	    with_auth ? req->auth : NULL,
+	    req->body != NULL && req->body->parts == NULL && req->body->size < 0
+		? "Transfer-Encoding: chunked"
+		: NULL,
+	};
+	struct curl_slist *l = NULL, *tmp;
+	size_t i, n = req->nheaders + sizeof(ours) / sizeof(ours[0]);
+	const char *hdr;
+
+	for (i = 0; i < n; i++) {
+		hdr = i < req->nheaders ? req->headers[i] : ours[i - req->nheaders];
+		if (hdr == NULL)
+			continue;
+		if ((tmp = lc.slist_append(l, hdr)) == NULL) {
+			free_wiped(l);
+			return NULL;
+		}
+		l = tmp;
+	}
+	return l;
+}
+
+int
+http_call(const struct http_options *opt, const struct http_request *req, struct http_response *res,
+	  char *why, size_t whysz)
+{
+	struct call c;
+	long long wait;
+	int status = HTTP_ENOMEM;
+
+	memset(res, 0, sizeof(*res));
+	res->body.cap = HTTP_BODY_MAX;
+	memset(&c, 0, sizeof(c));
+	c.t.opt = opt;
+	c.t.res = res;
+	c.req = req;
+	c.head.cap = HTTP_BODY_MAX;
+	snprintf(why, whysz, "out of memory");
+	if (load_libcurl(why, whysz) != 0)
+		return HTTP_ELIB;
+	/* a file read by an earlier call is read again from its start */
+	if (req->body != NULL && req->body->fd >= 0 && req->body->rewind_to >= 0 &&
+	    lseek(req->body->fd, (off_t)req->body->rewind_to, SEEK_SET) < 0) {
+		snprintf(why, whysz, "cannot read the body again: %s", strerror(errno));
+		return HTTP_EREDIRECT;
+	}
+	if ((c.with_auth = headers_for(req, 1)) == NULL ||
+	    (c.without_auth = headers_for(req, 0)) == NULL)
+		goto out;
+	for (res->attempts = 1;; res->attempts++) {
+		if (opt->deadline - clock_ms() <= 0) {
+			snprintf(why, whysz, "timed out");
+			status = HTTP_ENET;
+			break;
+		}
+		status = call_once(&c, why, whysz);
+		end_handle(&c);
+		if (!c.t.retry || !req->idempotent || c.delivered || res->attempts > opt->retries)
+			break;
+		if (c.t.wait_s >= 0 && status == HTTP_ANSWERED)
+			wait = (c.t.wait_s < 86400 ? c.t.wait_s : 86400) * 1000;
+		else
+			wait = backoff_ms(res->attempts);
+		if (clock_ms() + wait >= opt->deadline) {
+			msg_debug(1, "no retry: waiting %lld ms would pass the timeout", wait);
+			break;
+		}
+		if (rewind_body(&c, 0) != 0) {
+			msg_debug(1, "no retry: the body cannot be read again");
+			break;
+		}
+		msg_debug(1, "retrying in %lld ms", wait);
+		clock_sleep_ms(wait);
+	}
+out:
+	end_handle(&c);
+	buf_release(&c.head);
+	free_wiped(c.with_auth);
+	free_wiped(c.without_auth);
+	return status;
 }

@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "api.h"
 #include "cache.h"
 #include "cli.h"
 #include "clock.h"
@@ -82,13 +83,15 @@ from_secret(int rc)
  * do: stdout is written in one piece with these signals blocked, and a cache
  * entry appears only by rename().  Memory, locks and descriptors go with the
  * process; core dumps are off, so no secret survives it.  A terminal whose
- * echo was turned off for a prompt gets it back, and a secret command still
- * running is killed with its process group.
+ * echo was turned off for a prompt gets it back, a secret command still
+ * running is killed with its process group, and the api command's
+ * temporary --output file is removed.
  */
 static void
 on_signal(int sig)
 {
 	secret_abort();
+	api_on_signal();
 	_exit(128 + sig);
 }
 
@@ -478,6 +481,97 @@ run_command(char **command, const struct token *tok)
 	return errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
 }
 
+static int
+from_api(int rc, int renew_rc)
+{
+	switch (rc) {
+	case API_OK:
+		return EXIT_OK;
+	case API_EUSAGE:
+		return EXIT_USAGE;
+	case API_ENET:
+		return EXIT_NETWORK;
+	case API_EREJECTED:
+		return EXIT_REJECTED;
+	case API_EUNAUTHORIZED:
+		return EXIT_UNAUTHORIZED;
+	case API_ESERVER:
+		return EXIT_SERVER;
+	case API_EINVALID:
+		return EXIT_INVALID;
+	case API_ERENEW:
+		return renew_rc;
+	default:
+		return EXIT_INTERNAL;
+	}
+}
+
+/* what the api command's renewal needs from this run */
+struct renewal {
+	const struct config *cfg;
+	char **secret; /* main()'s, loaded here when it was not yet */
+};
+
+/*
+ * The API refused the token (401): one good token, as --rejected gives it.
+ * Under the cache lock, an entry that still holds the refused token is
+ * replaced by a new one; one that holds another (a parallel run renewed it)
+ * is taken as it is.  Returns 0 or an exit status, worded already.
+ */
+static int
+renew(void *ctx, const struct token *rejected, struct token *tok)
+{
+	struct renewal *r = ctx;
+	const struct config *cfg = r->cfg;
+	long long deadline = clock_ms() + cfg->timeout * 1000;
+	struct cache cache;
+	char *old = strdup(rejected->access_token);
+	int rc, hit = 0;
+
+	if (old == NULL) {
+		msg_err("out of memory");
+		return EXIT_INTERNAL;
+	}
+	token_release(tok);
+	memset(tok, 0, sizeof(*tok));
+	cache_init(&cache);
+	if (cfg->cache && open_cache(cfg, *r->secret, &cache, deadline) == CACHE_OK)
+		hit = cache_get_unless(&cache, cfg->min_ttl, old, tok) == CACHE_OK;
+	if (!hit) {
+		if ((rc = from_secret(secret_load(&cfg->secret, SECRET_FOR_REQUEST, deadline,
+						  r->secret))) != EXIT_OK ||
+		    (rc = fetch(cfg, *r->secret, deadline, tok)) != EXIT_OK)
+			goto out;
+		cache_put(&cache, tok, cfg->min_ttl);
+	}
+	rc = EXIT_OK;
+out:
+	cache_release(&cache);
+	secret_free(old);
+	return rc;
+}
+
+/* the api command, once the token is there; a 401 comes back to renew() */
+static int
+run_api(struct api *api, const struct config *cfg, char **secret, long long deadline,
+	struct token *tok)
+{
+	struct http_options opt = {
+	    .url = cfg->token_url,
+	    .cacert = cfg->v[SET_CACERT].s,
+	    .capath = cfg->v[SET_CAPATH].s,
+	    .connect_timeout = cfg->connect_timeout,
+	    .retries = cfg->retries,
+	    .deadline = deadline,
+	};
+	struct renewal r = {cfg, secret};
+	struct api_auth auth = {renew, &r};
+	int renew_rc = EXIT_INTERNAL;
+	int rc = api_run(api, &opt, tok, &auth, &renew_rc);
+
+	return from_api(rc, renew_rc);
+}
+
 /*
  * Descriptors 0, 1 and 2 are open before anything else is: started with
  * one closed, the next open() would take its number, and messages meant
@@ -507,6 +601,7 @@ main(int argc, char **argv)
 	struct cache cache;
 	struct token tok;
 	struct buf out = BUF_INIT(4 * TOKEN_MAX);
+	struct api api;
 	char *secret = NULL;   /* owned, wiped at the end */
 	char *rejected = NULL; /* owned, wiped at the end */
 	long long deadline;
@@ -522,6 +617,7 @@ main(int argc, char **argv)
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&tok, 0, sizeof(tok));
 	cache_init(&cache);
+	api_init(&api);
 
 	switch (cli_parse(&cli, &args, argc, argv)) {
 	case CLI_OK:
@@ -562,6 +658,13 @@ main(int argc, char **argv)
 	config_trace(&cfg);
 	if ((rc = from_config(config_check_credentials(&cfg))) != EXIT_OK)
 		goto done;
+	/* the api command's URL, headers and body are checked before anything is sent */
+	if (cli.api != NULL &&
+	    (rc = from_api(api_prepare(&api, cli.api, cfg.v[SET_BASE_URL].s,
+				       cfg.secret.kind == SECRET_FILE && cfg.secret.text != NULL &&
+					   strcmp(cfg.secret.text, "-") == 0),
+			   EXIT_INTERNAL)) != EXIT_OK)
+		goto done;
 	/* the cache key may hold the secret (secret.c says when it does) */
 	if ((rc = from_secret(secret_load(&cfg.secret, SECRET_FOR_KEY, deadline, &secret))) !=
 	    EXIT_OK)
@@ -577,7 +680,7 @@ main(int argc, char **argv)
 	if (cli.rejected && (rc = read_rejected(&cfg, deadline, &rejected)) != EXIT_OK)
 		goto done;
 	/* what the format writes besides stdout must be usable before anything is sent */
-	if (cli.command == NULL && output_prepare(cfg.format) != OUTPUT_OK) {
+	if (cli.command == NULL && cli.api == NULL && output_prepare(cfg.format) != OUTPUT_OK) {
 		rc = EXIT_CONFIG;
 		goto done;
 	}
@@ -594,6 +697,10 @@ main(int argc, char **argv)
 	/* the entry is settled: let parallel runs in while we print or exec */
 	cache_release(&cache);
 
+	if (cli.api != NULL) {
+		rc = run_api(&api, &cfg, &secret, deadline, &tok);
+		goto done;
+	}
 	if (cli.command != NULL) {
 		rc = cli.keep_fresh ? keep_fresh(&cfg, &secret, &cache, cli.command, &tok)
 				    : run_command(cli.command, &tok);
@@ -622,6 +729,7 @@ main(int argc, char **argv)
 	}
 	rc = EXIT_OK;
 done:
+	api_release(&api);
 	cache_release(&cache);
 	secret_free(rejected);
 	buf_release(&out);

@@ -36,6 +36,10 @@ POST /_control/rotate revokes every token issued so far, as rotating an
 application's credentials does.  Neither is logged in --log nor counted
 as a request; they are logged in LOG.api instead.
 
+Paths under /t/ are the api command's test endpoints (see ApiTests below):
+they answer from their path and query, not from --responses, and are logged
+in LOG.t with the exact body bytes, not in --log.
+
 The server also acts as a forward proxy: it accepts absolute-form request
 targets (logged in full as "target") and tunnels CONNECT requests to the
 host and port they name (logged with method CONNECT).
@@ -185,6 +189,9 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
     def _handle(self):
+        if self.path.startswith("/t/"):
+            ApiTests.handle(self)
+            return
         body = self._read_body()
         target = self.path
         path = urlsplit(target).path if target.startswith("http") else target
@@ -237,6 +244,7 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, headers, payload)
 
     do_POST = do_GET = do_PUT = do_DELETE = do_PATCH = _handle
+    do_HEAD = _handle
 
     def do_CONNECT(self):
         """Act as an HTTPS forward proxy: log the CONNECT, then tunnel bytes."""
@@ -269,6 +277,147 @@ class Handler(BaseHTTPRequestHandler):
             pass
         finally:
             upstream.close()
+
+
+class ApiTests:
+    """The api command's endpoints, GET/POST/... /t/NAME?QUERY:
+
+    echo[?sleep=S]  200 {"method", "path", "query"}, after S seconds
+    json            200 {"hello": "world", "n": [1, 2, 3]}
+    whoami          200 {"authorization": the request's Authorization header}
+    big?bytes=N     200 N bytes of application/octet-stream, in 64 KiB writes
+                    (&chunked=1: with chunked encoding)
+    stall?bytes=N&sleep=S   N/2 bytes, then nothing for S seconds, then the rest
+    redirect?to=URL&code=C  C (default 302) to URL (default: itself)
+    status?code=C[&kind=problem|oauth|text][&retry_after=S]
+                    C with an RFC 9457 problem, an OAuth error or plain text
+    flaky?fail=K&code=C[&retry_after=S]  the first K requests to this
+                    path and query answer C (0: close the connection unanswered), then 200 {"ok": true}
+    pages?total=N[&loop=1]  page i of a list: {"items": [...], "nextPage"};
+                    loop=1 gives the same cursor every time; total=0: never ends
+    Each request is logged in LOG.t: method, path, query, headers, body (base64).
+    """
+
+    counts = {}
+    lock = threading.Lock()
+
+    @staticmethod
+    def read_body(h):
+        if (h.headers.get("Transfer-Encoding") or "").lower() == "chunked":
+            out = b""
+            while True:
+                size = int(h.rfile.readline().strip().split(b";")[0], 16)
+                if size == 0:
+                    while h.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return out
+                out += h.rfile.read(size)
+                h.rfile.readline()
+        n = int(h.headers.get("Content-Length") or 0)
+        return h.rfile.read(n) if n > 0 else b""
+
+    @staticmethod
+    def handle(h):
+        import base64
+        from urllib.parse import parse_qs
+        body = ApiTests.read_body(h)
+        u = urlsplit(h.path)
+        q = {k: v[-1] for k, v in parse_qs(u.query).items()}
+        with h.server.lock:
+            with open(h.server.log_path + ".t", "a") as f:
+                f.write(json.dumps({
+                    "method": h.command, "path": u.path, "query": u.query,
+                    "headers": {k.lower(): v for k, v in h.headers.items()},
+                    "body": base64.b64encode(body).decode(), "time": time.time()}) + "\n")
+        name = u.path[3:]
+
+        def send(status, obj=None, ctype="application/json", extra=None, raw=None):
+            payload = raw if raw is not None else json.dumps(obj).encode()
+            h.send_response(status)
+            h.send_header("Content-Type", ctype)
+            for k, v in (extra or {}).items():
+                h.send_header(k, v)
+            h.send_header("Content-Length", str(len(payload)))
+            h.end_headers()
+            if h.command != "HEAD":
+                h.wfile.write(payload)
+
+        def failure(code, kind, extra):
+            if kind == "oauth":
+                send(code, {"error": "invalid_token", "error_description": "the token is bad"},
+                     extra=extra)
+            elif kind == "text":
+                send(code, ctype="text/html", raw=b"<html>nope</html>", extra=extra)
+            else:
+                send(code, {"type": "https://fake-nitro.invalid/problems/test",
+                            "title": "Test Problem", "status": code,
+                            "detail": "the test asked for %d" % code},
+                     ctype="application/problem+json", extra=extra)
+
+        try:
+            if name == "echo":
+                time.sleep(float(q.get("sleep", "0")))
+                send(200, {"method": h.command, "path": u.path, "query": u.query})
+            elif name == "whoami":
+                send(200, {"authorization": h.headers.get("Authorization")})
+            elif name == "json":
+                send(200, {"hello": "world", "n": [1, 2, 3]})
+            elif name in ("big", "stall"):
+                total = int(q.get("bytes", "0"))
+                chunked = q.get("chunked") == "1"
+                h.send_response(200)
+                h.send_header("Content-Type", "application/octet-stream")
+                if chunked:
+                    h.send_header("Transfer-Encoding", "chunked")
+                else:
+                    h.send_header("Content-Length", str(total))
+                h.end_headers()
+                piece = b"0123456789abcdef" * 4096
+                sent = 0
+                while sent < total:
+                    if name == "stall" and sent >= total // 2:
+                        time.sleep(float(q.get("sleep", "5")))
+                        name = "big"
+                    chunk = piece[:min(len(piece), total - sent)]
+                    if chunked:
+                        h.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                    else:
+                        h.wfile.write(chunk)
+                    sent += len(chunk)
+                    if q.get("pace"):
+                        time.sleep(float(q["pace"]))
+                if chunked:
+                    h.wfile.write(b"0\r\n\r\n")
+                h.close_connection = True
+            elif name == "redirect":
+                send(int(q.get("code", "302")), {}, extra={"Location": q.get("to", u.path)})
+            elif name == "status":
+                extra = {"Retry-After": q["retry_after"]} if "retry_after" in q else {}
+                failure(int(q["code"]), q.get("kind", "problem"), extra)
+            elif name == "flaky":
+                with ApiTests.lock:
+                    n = ApiTests.counts.get(h.path, 0)
+                    ApiTests.counts[h.path] = n + 1
+                if n < int(q.get("fail", "1")) and q.get("code") == "0":
+                    h.close_connection = True  # no answer at all
+                elif n < int(q.get("fail", "1")):
+                    extra = {"Retry-After": q["retry_after"]} if "retry_after" in q else {}
+                    failure(int(q.get("code", "429")), "problem", extra)
+                else:
+                    send(200, {"ok": True, "attempt": n + 1})
+            elif name == "pages":
+                total = int(q.get("total", "3"))
+                at = int((q.get("pageAfter") or "c0")[1:])
+                page = {"items": [{"id": at * 2 + 1}, {"id": at * 2 + 2}]}
+                if q.get("loop") == "1":
+                    page["nextPage"] = "c1"
+                elif total == 0 or at + 1 < total:
+                    page["nextPage"] = "c%d" % (at + 1)
+                send(200, page)
+            else:
+                failure(404, "problem", {})
+        except (BrokenPipeError, ConnectionResetError):
+            h.close_connection = True
 
 
 def main():

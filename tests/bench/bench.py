@@ -258,6 +258,17 @@ def main():
             ], env, a.runs, a.warmup)
             groups.append(static_hit)
 
+        # the api command on a cache hit, beside curl -K with the header in a file
+        with open(tmp + "/api-curl.cfg", "w") as f:
+            f.write('header = "Authorization: Bearer %s"\nheader = "Accept: application/json"\n'
+                    % TOKEN)
+        api_hit = Group("3a. API call on a cache hit, loopback http", [
+            ("nitro-token api GET (cache hit)", [nt, "api", "GET", "/t/whoami"]),
+            ("curl -s -K header file", ["curl", "-s", "-K", tmp + "/api-curl.cfg",
+                                        url + "/t/whoami"]),
+        ], env, a.runs, a.warmup)
+        groups.append(api_hit)
+
         par_env = dict(env, NITRO_CACHE_DIR=tmp + "/cache-parallel")
         before = sum(1 for _ in open(plain_log))
         wall, distinct = parallel([nt], par_env, 20)
@@ -308,6 +319,8 @@ def main():
          1.05),
         ("cold http vs curl | jq",
          both(cold, "nitro-token --no-cache", "curl -s | jq -r .accessToken"), 0.5),
+        ("api GET on a cache hit vs curl -K with the header in a file",
+         (None, api_hit.ratio("nitro-token api GET (cache hit)", "curl -s -K header file")), 1.1),
     ]
     print()
     print("targets (ratios from one paired run; earlier: %s)" % (base or "not given"))
@@ -352,6 +365,8 @@ def main():
     print("  env nitro-token (entry cached)   vs   env tests/bench/trivial   vs   env cat token.txt")
     print("  nitro-token-static (entry cached)   vs   build/bench/trivial-static-pie   vs   "
           "tests/bench/trivial-static   vs   build/bench/floor entry")
+    print("  nitro-token api GET /t/whoami (entry cached)   vs   curl -s -K api-curl.cfg"
+          " $NITRO_BASE_URL/t/whoami")
     print("  20 x nitro-token started at once against an empty cache directory")
     shutil.rmtree(tmp, ignore_errors=True)
     return 1 if failed else 0
