@@ -106,7 +106,7 @@ client-id = $ID
 cleint-secret = typo"
 	run nts
 	[ "$status" -eq 3 ]
-	[ "$output" = "nitro-token: $(CONF_DIR)/config:5: unknown key 'cleint-secret'" ]
+	[ "$output" = "nitro-token: $(CONF_DIR)/config:5: unknown key 'cleint-secret'; did you mean 'client-secret'?" ]
 	[ "$(request_count)" = 0 ]
 }
 
