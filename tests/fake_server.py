@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: MIT
 """A fake Nitro Sign token endpoint for the test suite (standard library only).
 
-It listens on 127.0.0.1 on a port the OS assigns and writes that port to
---port-file.  Every request is appended to --log as one JSON line (method,
-path, headers, body), so a test can check exactly what the client sent.
+It listens on 127.0.0.1 on --port, by default one the OS assigns, and
+writes that port to --port-file (without one, it prints its base URL).
+Every request is appended to --log as one JSON line (method, path, headers,
+body), so a test can check exactly what the client sent.  --help says what
+each flag does; every flag is optional.
 
 The request contract of the API (POST /oauth/token, Content-Type
 application/json, a JSON object with non-empty string clientID and
@@ -200,16 +202,43 @@ class Handler(BaseHTTPRequestHandler):
             upstream.close()
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--port-file", required=True)
-    ap.add_argument("--log", required=True)
-    ap.add_argument("--responses", required=True)
-    ap.add_argument("--cert")
-    ap.add_argument("--key")
-    a = ap.parse_args()
+def parse_args(argv=None):
+    """The command line: every flag optional; with none, a token server on a
+    port the OS picks, its base URL printed on stdout."""
+    ap = argparse.ArgumentParser(
+        description="A fake Nitro Sign token endpoint (POST /oauth/token) on "
+        "127.0.0.1, for the test suite and for trying nitro-token by hand.",
+        epilog="Example: %(prog)s --port 8080, then "
+        "nitro-token --base-url http://127.0.0.1:8080 --client-id any "
+        "--client-secret-file FILE.  The answers file is a JSON list; see the "
+        "top of this file for the keys an item may have.")
+    ap.add_argument("--port", type=int, default=0, metavar="N",
+                    help="port to listen on (default 0: one the OS picks)")
+    ap.add_argument("--port-file", metavar="FILE",
+                    help="write the port to FILE once listening (default: "
+                    "print the base URL on stdout)")
+    ap.add_argument("--log", metavar="FILE", default=os.devnull,
+                    help="append each request to FILE as a JSON line "
+                    "(default: log nothing)")
+    # "" opens as a missing file: the built-in answer
+    ap.add_argument("--responses", metavar="FILE", default="",
+                    help="what to answer: a JSON list read at each request, "
+                    "the n-th item for the n-th request (default: a valid "
+                    "token answer every time)")
+    ap.add_argument("--cert", metavar="PEM",
+                    help="serve HTTPS with this certificate (and --key)")
+    ap.add_argument("--key", metavar="PEM",
+                    help="the private key of --cert")
+    a = ap.parse_args(argv)
+    if bool(a.cert) != bool(a.key):
+        ap.error("--cert and --key go together")
+    return a
 
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+
+def main():
+    a = parse_args()
+
+    srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
     srv.daemon_threads = True
     srv.lock = threading.Lock()
     srv.count = 0
@@ -220,10 +249,14 @@ def main():
         ctx.load_cert_chain(a.cert, a.key)
         srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     open(a.log, "a").close()
-    tmp = a.port_file + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(str(srv.server_address[1]))
-    os.rename(tmp, a.port_file)
+    if a.port_file:
+        tmp = a.port_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(str(srv.server_address[1]))
+        os.rename(tmp, a.port_file)
+    else:
+        scheme = "https" if a.cert else "http"
+        print("%s://127.0.0.1:%d" % (scheme, srv.server_address[1]), flush=True)
     try:
         srv.serve_forever()
     except KeyboardInterrupt:
