@@ -112,6 +112,27 @@ complete_bash() {
 	[ "$output" = other ]
 }
 
+@test "bash completion: --format= and --profile= as one word or split at the =, --config=FILE read" {
+	run complete_bash nitro-token --format=j
+	[ "$output" = json ]
+	run complete_bash nitro-token --format=
+	[ "$(wc -l <<<"$output")" = 10 ]
+	run complete_bash nitro-token --format = p
+	[ "$output" = powershell ]
+	run complete_bash nitro-token --format =
+	[ "$(wc -l <<<"$output")" = 10 ]
+	write_config "$(printf '[default]\n[ci]')"
+	write_config "$(printf '[other]\n[prod]')" "$BATS_TEST_TMPDIR/c"
+	run complete_bash nitro-token --profile=
+	[ "$output" = "$(printf '%s\n' ci default)" ]
+	run complete_bash nitro-token --config="$BATS_TEST_TMPDIR/c" --profile=p
+	[ "$output" = prod ]
+	run complete_bash nitro-token --config = "$BATS_TEST_TMPDIR/c" --profile = o
+	[ "$output" = other ]
+	run complete_bash nitro-token --config "$BATS_TEST_TMPDIR/c" --profile =
+	[ "$output" = "$(printf '%s\n' other prod)" ]
+}
+
 @test "bash completion never expands a profile name read from a config file" {
 	write_config "$(printf '[default]\n[$(touch %s/pwned)]\n[`touch %s/pwned2`]\n[*]' "$BATS_TEST_TMPDIR" "$BATS_TEST_TMPDIR")"
 	: >"$BATS_TEST_TMPDIR/a-file-a-glob-would-find"
@@ -248,8 +269,8 @@ man_text() {
 	[ "$(tables option | sort)" = "$(help_options)" ]
 }
 
-@test "every setting: its option, variables and default in --help, README's settings table and the man page" {
-	local name envs def opt row v help para
+@test "every setting: its option in --help; its option, variables and default in README's settings table and the man page" {
+	local name envs def opt row v help para line
 	help=$("$NT" --help | tr -s ' \n' ' ')
 	while IFS=$'\t' read -r name envs def; do
 		opt=--$name
@@ -261,13 +282,14 @@ man_text() {
 		[ -n "$para" ] || { echo "man: no $opt"; return 1; }
 		for v in ${envs//,/ }; do
 			[[ "$row" == *"\`$v\`"* ]] || { echo "README: $name lacks $v"; return 1; }
-			grep -qw -- "$v" <<<"$help" || { echo "help: $name lacks $v"; return 1; }
 			grep -q "^\\.It Ev .*\\b$v\\b" "$ROOT/nitro-token.1" || { echo "man ENVIRONMENT: $v"; return 1; }
 		done
 		[ -n "$def" ] || continue
+		# a default that --help's line of the option states is the table's
+		line=$("$NT" --help | grep -- "^  .*$opt[ ,]") || { echo "help: no line for $opt"; return 1; }
+		[[ "$line" != *default* || "$line" == *"default $def"* || "$line" == *"$def (default)"* ]] ||
+			{ echo "help: $name default: $line"; return 1; }
 		[[ "$row" == *"\`$def\`"* || "$row" == *"| $def |" ]] || { echo "README: $name default $def"; return 1; }
-		[[ "$help" == *"default $def"* || "$help" == *"default "*", else $def"* ]] ||
-			{ echo "help: $name default $def"; return 1; }
 		[[ "$para" == *"Default: $def"* || "$para" == *"Default: "*", else $def"* ||
 			"$para" == *"default is $def"* || "$para" == *" $def "*"This is the default"* ]] ||
 			{ echo "man: $name default $def: $para"; return 1; }
@@ -301,4 +323,28 @@ man_text() {
 	use=$("$NT" --help | sed -n '/^usage:/,/^$/p' | sed 's/^usage: //' | tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//')
 	[ -n "$readme" ]
 	[ "$readme" = "$use" ]
+}
+
+@test "the fake server: --help describes every flag, and --port alone serves a token" {
+	local flag port url i
+	run python3 "$TESTS_DIR/fake_server.py" --help
+	[ "$status" -eq 0 ]
+	for flag in $(grep -oE 'add_argument\("--[a-z-]+' "$TESTS_DIR/fake_server.py" | sed 's/.*("//'); do
+		grep -qE "^  $flag [A-Z]+ +[a-z]" <<<"$output" || { echo "no help for $flag"; return 1; }
+	done
+	[ "$(grep -c 'add_argument("--' "$TESTS_DIR/fake_server.py")" = 6 ]
+	# a free port from the OS, then the server on it with no other flag
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	python3 "$TESTS_DIR/fake_server.py" --port "$port" >"$BATS_TEST_TMPDIR/url" 3>&- &
+	SERVER_PID=$!
+	for ((i = 0; i < 200; i++)); do
+		[ -s "$BATS_TEST_TMPDIR/url" ] && break
+		sleep 0.02
+	done
+	url=$(cat "$BATS_TEST_TMPDIR/url")
+	[ "$url" = "http://127.0.0.1:$port" ]
+	run --separate-stderr "$NT" --base-url "$url" --client-id any --client-secret-command 'echo any'
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	[ "$stderr" = "" ]
 }
