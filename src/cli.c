@@ -193,9 +193,16 @@ unknown_long(const char *name, int len, const char *hidden)
 	size_t n = 0, i;
 	const struct option *o;
 
-	for (o = longopts; o->name != NULL; o++)
+	for (o = longopts; o->name != NULL; o++) {
+		/* a whole name that getopt refused belongs to another command's table */
+		if (offered(o) && strlen(o->name) == (size_t)len &&
+		    strncmp(o->name, name, (size_t)len) == 0) {
+			msg_err("unknown option '--%.*s'%s", len, name, hidden);
+			return;
+		}
 		if (offered(o) && len > 0 && strncmp(o->name, name, (size_t)len) == 0)
 			names[n++] = o->name;
+	}
 	if (n >= 2) {
 		for (i = 0; i < n; i++)
 			buf_printf(&list, "%s'--%s'",
