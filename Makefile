@@ -16,7 +16,9 @@ BATS       ?= bats
 once      = $(eval $(1) := $(2))$($(1))
 ,         := ,
 # $(call cc_has,FLAG): FLAG if the compiler takes it; ld_has: if it links with it
-cc_has    = $(shell $(CC) -Werror $(1) -x c -c -o /dev/null /dev/null 2>/dev/null && echo $(1))
+# $(call cc_has_for,CC,FLAG): FLAG if that compiler takes it
+cc_has_for = $(shell $(1) -Werror $(2) -x c -c -o /dev/null /dev/null 2>/dev/null && echo $(2))
+cc_has    = $(call cc_has_for,$(CC),$(1))
 ld_has    = $(shell printf 'int main(void){return 0;}' | \
                     $(CC) $(1) -x c -o /dev/null - 2>/dev/null && echo $(1))
 
@@ -37,9 +39,12 @@ WARNINGS  = -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototype
             -Wmissing-prototypes -Wvla -Wno-missing-field-initializers
 # hardening the compiler and linker have (GNU ld's -z options, for one, are
 # not macOS's); a distribution's own CPPFLAGS choose the _FORTIFY_SOURCE level
-# when they name one (ours would only redefine it)
-HARDEN    = $(call once,HARDEN,-fstack-protector-strong -fPIE \
-                $(call cc_has,-fstack-clash-protection) $(call cc_has,-fcf-protection))
+# when they name one (ours would only redefine it).  One list for every build:
+# $(call harden_for,CC) is what of it that compiler takes (control-flow
+# protection is -fcf-protection on x86, -mbranch-protection on arm64).
+HARDEN_ALL = -fstack-clash-protection -fcf-protection -mbranch-protection=standard
+harden_for = -fstack-protector-strong -fPIE $(foreach f,$(HARDEN_ALL),$(call cc_has_for,$(1),$(f)))
+HARDEN    = $(call once,HARDEN,$(call harden_for,$(CC)))
 LDHARDEN  = $(call once,LDHARDEN,$(call ld_has,-pie) $(call ld_has,-Wl$(,)-z$(,)relro$(,)-z$(,)now) \
                 $(call ld_has,-Wl$(,)--as-needed))
 LIBDL     = $(call once,LIBDL,$(call ld_has,-ldl))
@@ -49,7 +54,7 @@ ALL_CFLAGS   = -std=c11 $(WARNINGS) $(HARDEN) $(CFLAGS)
 ALL_LDFLAGS  = $(LDHARDEN) $(LDFLAGS)
 LIBS         = $(PKG_LIBS) $(LIBDL)
 
-SRCS = src/buf.c src/cache.c src/cli.c src/compat.c src/config.c src/http.c src/main.c \
+SRCS = src/buf.c src/cache.c src/cli.c src/compat.c src/config.c src/http.c src/keep.c src/main.c \
        src/msg.c src/output.c src/secret.c src/token.c
 OBJS = $(SRCS:.c=.o)
 # everything but main(), for test and fuzz programs
@@ -76,16 +81,19 @@ src/%.o: src/%.c src/*.h Makefile
 tests/quote: tests/quote.c $(LIB_OBJS)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ tests/quote.c $(LIB_OBJS) $(LIBS)
 
+tests/unit: tests/unit.c $(LIB_OBJS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ tests/unit.c $(LIB_OBJS) $(LIBS)
+
 # a libcurl.so.4 that only says it is old (tests only)
 tests/stubs/libcurl.so.4: tests/stubs/old_libcurl.c
 	$(CC) $(ALL_CPPFLAGS) -std=c11 -shared -fPIC -o $@ $<
 
-# LD_PRELOAD libraries for the wipe checker and out-of-memory injection
+# LD_PRELOAD libraries for the wipe checker, out-of-memory and system call failure injection
 tests/preload/%.so: tests/preload/%.c
-	$(CC) -std=c11 -Wall -Wextra -O1 -shared -fPIC -o $@ $< -ldl
+	$(CC) -std=c11 -Wall -Wextra -O1 -shared -fPIC -Wl,-z,now -o $@ $< -ldl
 
-TEST_PROGS = tests/quote tests/stubs/libcurl.so.4 tests/preload/wipecheck.so \
-             tests/preload/failalloc.so
+TEST_PROGS = tests/quote tests/unit tests/stubs/libcurl.so.4 tests/preload/wipecheck.so \
+             tests/preload/failalloc.so tests/preload/failcall.so
 
 test-progs: nitro-token.1 $(TEST_PROGS)
 
@@ -108,31 +116,46 @@ nitro-token-fallbacks: $(SRCS) src/*.h Makefile
 check-fallbacks: nitro-token-fallbacks $(TEST_PROGS)
 	NITRO_FALLBACKS=1 NITRO_BIN=$(CURDIR)/nitro-token-fallbacks $(BATS) $(BATS_FLAGS) tests
 
-# One static binary for any Linux x86_64: musl, with libcurl (HTTP and HTTPS
-# only), mbedTLS 3.6, jansson, inih and nettle built from Debian's source
-# packages by packaging/static.sh (kept under build/static), linked as a
-# static PIE: no INTERP, no NEEDED.  musl-gcc's own specs make a dynamic PIE
-# of -static-pie, so a copy of them links with rcrt1.o instead.
+# One static binary for any Linux x86_64 (nitro-token-static) or aarch64
+# (make static STATIC_ARCH=aarch64: nitro-token-static-aarch64): musl, with
+# libcurl (HTTP and HTTPS only), mbedTLS 3.6, jansson, inih and nettle built
+# from Debian's source packages by packaging/static.sh (kept under
+# $(STATIC_BUILD)/ARCH), linked as a static PIE: no INTERP, no NEEDED.  The
+# hardening is the main build's, probed with the cross compiler; every object
+# is in its own sections and the link drops those never used.  musl-gcc's
+# own specs make a dynamic PIE of -static-pie, so a copy of them links with
+# rcrt1.o instead.
+STATIC_ARCH  ?= x86_64
 STATIC_BUILD ?= build/static
-export STATIC_BUILD
-SP          = $(STATIC_BUILD)/prefix
+export STATIC_ARCH STATIC_BUILD
+STATIC_BIN   = nitro-token-static$(if $(filter x86_64,$(STATIC_ARCH)),,-$(STATIC_ARCH))
+STATIC_GCC   = $(STATIC_ARCH)-linux-gnu-gcc
+STATIC_CFLAGS = $(call once,STATIC_CFLAGS,-O2 $(call harden_for,$(STATIC_GCC)) \
+                -ffunction-sections -fdata-sections)
+export STATIC_CFLAGS
+# neither the clone's nor the build directory's name in the binary, so that
+# two clones give the same bytes
+STATIC_PREFIX_MAP = -ffile-prefix-map=$(CURDIR)=. -ffile-prefix-map=$(abspath $(STATIC_BUILD))=static
+SA          = $(STATIC_BUILD)/$(STATIC_ARCH)
+SP          = $(SA)/prefix
 STATIC_LIBS = $(SP)/lib/libcurl.a $(SP)/lib/libmbedtls.a $(SP)/lib/libmbedx509.a \
               $(SP)/lib/libmbedcrypto.a $(SP)/lib/libjansson.a $(SP)/lib/libinih.a \
               $(SP)/lib/libnettle.a $(SP)/lib/libnitro-entropy.a
 
 static:
 	packaging/static.sh
-	$(MAKE) nitro-token-static
+	$(MAKE) $(STATIC_BIN)
 
-$(STATIC_BUILD)/static-pie.specs: Makefile
-	@mkdir -p $(STATIC_BUILD)
+$(SA)/static-pie.specs: Makefile
+	@mkdir -p $(SA)
 	sed -e 's|/Scrt1\.o|/rcrt1.o|' -e 's|-dynamic-linker [^ ]*|-static -pie --no-dynamic-linker -z text|' \
-		"$$(sed -n 's/.*-specs "\([^"]*\)".*/\1/p' "$$(command -v musl-gcc)")" >$@
+		"$$(sed -n 's/.*-specs "\([^"]*\)".*/\1/p' "$$(command -v $(STATIC_ARCH)-linux-musl-gcc)")" >$@
 
-nitro-token-static: $(SRCS) src/*.h Makefile $(STATIC_BUILD)/static-pie.specs $(STATIC_LIBS)
-	gcc -specs=$(STATIC_BUILD)/static-pie.specs -D_GNU_SOURCE -DVERSION='"$(VERSION)"' \
-		-DNITRO_STATIC_LIBCURL -DCURL_STATICLIB -I$(SP)/include -std=c11 $(WARNINGS) \
-		-fstack-protector-strong -fPIE $(CFLAGS) -Wl,-z,relro,-z,now -o $@ $(SRCS) $(STATIC_LIBS)
+$(STATIC_BIN): $(SRCS) src/*.h Makefile $(SA)/static-pie.specs $(STATIC_LIBS)
+	$(STATIC_GCC) -specs=$(SA)/static-pie.specs -D_GNU_SOURCE -DVERSION='"$(VERSION)"' \
+		-DNITRO_STATIC_LIBCURL -DCURL_STATICLIB -I$(abspath $(SP))/include -std=c11 $(WARNINGS) \
+		$(STATIC_CFLAGS) $(STATIC_PREFIX_MAP) $(CFLAGS) -Wl,-z,relro,-z,now,--gc-sections \
+		-o $@ $(SRCS) $(STATIC_LIBS)
 
 # Debian 11, 12 and 13, each a fresh debootstrap tree (needs root)
 matrix:
@@ -142,9 +165,17 @@ matrix:
 mutate: nitro-token test-progs
 	python3 tests/mutate.py
 
-# the whole suite against the static binary
-check-static: static $(TEST_PROGS)
-	NITRO_BIN=$(CURDIR)/nitro-token-static $(BATS) $(BATS_FLAGS) tests
+# the whole suite against the static binary; for another architecture it
+# runs under qemu-user, through binfmt_misc (packaging/binfmt.sh sets it up)
+check-static: static $(TEST_PROGS) tests/nogetrandom
+	@./$(STATIC_BIN) --version >/dev/null || { echo "check-static: $(STATIC_BIN) does not run" \
+		"here; for another architecture run packaging/binfmt.sh (as root) first" >&2; exit 1; }
+	NITRO_BIN=$(CURDIR)/$(STATIC_BIN) $(BATS) $(BATS_FLAGS) tests
+
+# runs a program with getrandom() refused, as old kernels and some seccomp
+# profiles do (tests/static.bats)
+tests/nogetrandom: tests/nogetrandom.c
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
 # a representative part of the suite under valgrind
 valgrind: nitro-token $(TEST_PROGS)
@@ -181,44 +212,44 @@ tests/bench/trivial-static: tests/bench/trivial.c
 tests/bench/measure: tests/bench/measure.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
-# not part of check: numbers want a quiet machine; exits 1 when a target is missed
-bench: nitro-token tests/bench/trivial tests/bench/trivial-static tests/bench/measure
-	python3 tests/bench/bench.py
+# the static binary's yardsticks, linked as nitro-token-static is: a static PIE
+BENCH_STATIC_PIE = gcc -specs=$(STATIC_BUILD)/static-pie.specs -std=c11 $(WARNINGS) \
+                   -fstack-protector-strong -fPIE $(CFLAGS) -Wl,-z,relro,-z,now
+build/bench/floor: tests/bench/floor.c $(STATIC_BUILD)/static-pie.specs
+	@mkdir -p build/bench
+	$(BENCH_STATIC_PIE) -o $@ $<
+
+build/bench/trivial-static-pie: tests/bench/trivial.c $(STATIC_BUILD)/static-pie.specs
+	@mkdir -p build/bench
+	$(BENCH_STATIC_PIE) -o $@ $<
+
+# not part of check: numbers want a quiet machine; exits 1 when a target is missed.
+# BENCH_ARGS="--baseline OLD/nitro-token --baseline-static OLD/nitro-token-static"
+# measures an earlier build in the same turns.
+bench: nitro-token tests/bench/trivial tests/bench/trivial-static tests/bench/measure \
+       build/bench/trivial-static-pie build/bench/floor
+	python3 tests/bench/bench.py $(BENCH_ARGS)
 
 demo: nitro-token
 	tests/demo.sh
 
 clean:
-	rm -f nitro-token nitro-token.1 nitro-token-asan nitro-token-fallbacks $(TEST_PROGS) nitro-token-static tests/bench/trivial tests/bench/trivial-static tests/bench/measure $(OBJS)
+	rm -f nitro-token nitro-token.1 nitro-token-asan nitro-token-fallbacks $(TEST_PROGS) nitro-token-static nitro-token-static-* tests/nogetrandom tests/bench/trivial tests/bench/trivial-static tests/bench/measure $(OBJS)
 	rm -rf tests/fuzz/bin tests/fuzz/out
 
-# Debian and Ubuntu.  What differs between releases is decided here: clang's
-# sanitizer and fuzzer runtime is its own package from clang 14 on, and a
-# bats older than 1.5 (Debian 11's 1.2) is replaced by bats-core $(BATS_NPM)
-# from the npm registry.
-BATS_NPM = 1.11.1
-DEPS = build-essential pkg-config ca-certificates libcurl4 libcurl4-openssl-dev \
-       libjansson-dev libinih-dev nettle-dev python3 curl jq openssl mandoc zsh fish \
-       valgrind clang time shellcheck clang-format debootstrap musl-tools m4 cmake git \
-       dpkg-dev debhelper lintian pass gnupg
-
+# Debian and Ubuntu (packaging/deps.sh): make deps installs what building and
+# make check need; make deps-qa adds the tools of the quality gates in .ci/run
+# (sanitizers, valgrind, linters, the static, cross and package builds, the
+# image, the release matrix)
 deps:
-	@set -e; if [ "$$(id -u)" -eq 0 ]; then sudo=; else sudo=sudo; fi; \
-	apt_install() { DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
-		--no-install-recommends "$$@"; }; \
-	$$sudo apt-get update -qq; \
-	apt_install $(DEPS); \
-	rt=libclang-rt-$$(clang -dumpversion | cut -d. -f1)-dev; \
-	if apt-cache show "$$rt" >/dev/null 2>&1; then apt_install "$$rt"; fi; \
-	bats=$$(apt-cache policy bats | sed -n 's/ *Candidate: \([0-9.]*\).*/\1/p'); \
-	if [ "$$(printf '%s\n' 1.5 "$$bats" | sort -V | head -1)" = 1.5 ]; then \
-		apt_install bats; \
-	elif ! bats --version 2>/dev/null | grep -q '^Bats $(BATS_NPM)$$'; then \
-		apt_install npm; \
-		$$sudo npm install -g --no-audit --no-fund --cafile /etc/ssl/certs/ca-certificates.crt \
-			bats@$(BATS_NPM); \
-		$$sudo ln -sf "$$(npm root -g)/bats/bin/bats" /usr/local/bin/bats; \
-	fi
+	@packaging/deps.sh
+
+deps-qa:
+	@packaging/deps.sh --qa
+
+# both of them in a fresh Debian 12 tree, timed (needs root; see tests/matrix.sh)
+deps-check:
+	tests/matrix.sh --deps
 
 SHELL_FILES = completions/nitro-token.bash .ci/run $(wildcard tests/*.sh tests/*.bash packaging/*.sh)
 
@@ -287,6 +318,74 @@ deb: dist
 deb-check: deb
 	packaging/deb-check.sh $(DEB)
 
+# The container image of each architecture (packaging/image.sh): FROM scratch,
+# the static binary, Mozilla's CA bundle, user 65534; tagged
+# localhost/nitro-token:VERSION-amd64 and -arm64.  Needs buildah.
+# SOURCE_URL, where the source is published, goes into its labels and the SBOM.
+IMAGE_ARCHES ?= x86_64 aarch64
+SOURCE_URL   ?=
+export SOURCE_URL
+# static_bin ARCH (shell): the file make static STATIC_ARCH=ARCH writes
+STATIC_BIN_SH = nitro-token-static$$([ "$$a" = x86_64 ] || echo "-$$a")
+
+image:
+	@for a in $(IMAGE_ARCHES); do \
+		$(MAKE) --no-print-directory static STATIC_ARCH=$$a >/dev/null || exit 1; \
+		echo "$$a: $$(packaging/image.sh $$a $(STATIC_BIN_SH) $(VERSION) $(RELEASE_DATE))" || exit 1; \
+	done
+
+# the image of the static binary, run by podman against the fake server
+check-image: static
+	NITRO_BIN=$(CURDIR)/nitro-token-static$(if $(filter-out x86_64,$(or $(STATIC_ARCH),x86_64)),-$(STATIC_ARCH)) \
+		$(BATS) $(BATS_FLAGS) tests/image.bats
+
+# Everything a release has, in dist/: the tarball, the .deb, the static
+# binary and the image (an OCI archive) of each architecture, the SBOM and
+# SHA256SUMS.  The static binaries are linked afresh; no path of this clone
+# or of the build directory is in them (STATIC_PREFIX_MAP).
+RELEASE_ARCHES ?= x86_64 aarch64
+REL             = dist/nitro-token-$(VERSION)
+
+release:
+	@test -n "$(RELEASE_DATE)" || { echo "CHANGELOG.md has no entry for $(VERSION)" >&2; exit 1; }
+	rm -rf dist
+	$(MAKE) --no-print-directory deb
+	@# the package's .buildinfo and .changes record the build's date: kept, not released
+	mv dist/*.buildinfo dist/*.changes build/deb/
+	@for a in $(RELEASE_ARCHES); do \
+		rm -f $(STATIC_BIN_SH) && $(MAKE) --no-print-directory static STATIC_ARCH=$$a >/dev/null && \
+		cp $(STATIC_BIN_SH) $(REL)-linux-$$a && \
+		echo "$(REL)-linux-$$a-oci.tar: image $$(packaging/image.sh $$a $(REL)-linux-$$a \
+			$(VERSION) $(RELEASE_DATE) $(REL)-linux-$$a-oci.tar)" || exit 1; \
+	done
+	packaging/sbom.py $(VERSION) $(RELEASE_DATE) \
+		$(foreach a,$(RELEASE_ARCHES),$(a)=$(REL)-linux-$(a)) >$(REL).spdx.json
+	cd dist && find . -maxdepth 1 -type f ! -name SHA256SUMS -printf '%P\n' | LC_ALL=C sort | \
+		xargs sha256sum >SHA256SUMS
+	@cat dist/SHA256SUMS
+
+# make release from two fresh clones of HEAD in two directories: the static
+# binaries, the tarball and the SBOM must be the same bytes; what else is the
+# same is said.  Both use this tree's static libraries (STATIC_BUILD), as
+# two releases on one machine do: jansson and nettle keep their build
+# directory in their assertion messages.
+release-check: export STATIC_BUILD := $(abspath $(STATIC_BUILD))
+release-check:
+	rm -rf build/release-check
+	mkdir -p build/release-check
+	git clone -q $(CURDIR) build/release-check/one
+	git clone -q $(CURDIR) build/release-check/elsewhere/two
+	$(MAKE) -C build/release-check/one release >build/release-check/one.log 2>&1 || \
+		{ tail -30 build/release-check/one.log; exit 1; }
+	$(MAKE) -C build/release-check/elsewhere/two release >build/release-check/two.log 2>&1 || \
+		{ tail -30 build/release-check/two.log; exit 1; }
+	@cd build/release-check && status=0 && \
+	for f in $$(cd one/dist && ls); do \
+		if cmp -s one/dist/$$f elsewhere/two/dist/$$f; then echo "same: $$f"; \
+		else case $$f in *.tar.gz|*-linux-x86_64|*-linux-aarch64|*.spdx.json) status=1;; esac; \
+			echo "DIFFERENT: $$f"; fi; \
+	done; exit $$status
+
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
 FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
@@ -305,4 +404,4 @@ uninstall:
 		$(DESTDIR)$(BASHCOMPDIR)/nitro-token $(DESTDIR)$(ZSHCOMPDIR)/_nitro-token \
 		$(DESTDIR)$(FISHCOMPDIR)/nitro-token.fish
 
-.PHONY: all analyze bench check mutate test-progs deb deb-check dist distcheck check-fallbacks check-static matrix static sanitize valgrind fuzz demo clean deps lint install uninstall
+.PHONY: all analyze bench check mutate test-progs deb deb-check dist distcheck check-fallbacks check-static matrix static sanitize valgrind fuzz demo clean deps deps-qa deps-check image check-image release release-check lint install uninstall

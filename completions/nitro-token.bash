@@ -118,9 +118,9 @@ _nitro_token()
     if [[ $cur == -* ]]; then
         _nitro_token_add --base-url --cacert --cache-dir --capath --client-id \
             --client-secret --client-secret-command --client-secret-file --config \
-            --connect-timeout --export --forget --format --help --json --list-profiles \
-            --min-ttl --no-cache --profile --quiet \
-            --refresh --retries --show-config --timeout --verbose --version -f -h -q -V -v --
+            --connect-timeout --export --forget --format --help --json --keep-fresh \
+            --list-profiles --min-ttl --no-cache --profile --quiet --refresh --rejected \
+            --retries --show-config --status --timeout --verbose --version -f -h -q -V -v --
     fi
 }
 complete -F _nitro_token nitro-token

@@ -169,7 +169,12 @@ open_dir(const char *dir, int forget)
 		unusable(forget, "cache directory '%s': %s", dir, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) != 0 || st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+	if (fstat(fd, &st) != 0) {
+		unusable(forget, "cache directory '%s': %s", dir, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
 		unusable(forget,
 			 "cache directory '%s' is not private to you (needs owner uid %lu, "
 			 "mode 0700)",
@@ -199,6 +204,7 @@ take_lock(struct cache *c, long long deadline, int forget)
 {
 	struct stat st;
 	char path[80];
+	int failed = 0;
 
 	snprintf(path, sizeof(path), "%s.lock", c->name);
 	c->lockfd =
@@ -207,9 +213,9 @@ take_lock(struct cache *c, long long deadline, int forget)
 		msg_debug(1, "cache: read-only; no lock, nothing is stored");
 		return 1;
 	}
-	if (c->lockfd < 0 || fstat(c->lockfd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (c->lockfd < 0 || (failed = fstat(c->lockfd, &st) != 0) || !S_ISREG(st.st_mode)) {
 		unusable(forget, "cache lock '%s': %s", path,
-			 c->lockfd < 0 ? strerror(errno) : "not a regular file");
+			 c->lockfd < 0 || failed ? strerror(errno) : "not a regular file");
 		return -1;
 	}
 	while (flock(c->lockfd, LOCK_EX | LOCK_NB) != 0) {
@@ -300,6 +306,78 @@ short_lived(long long lifetime, long min_ttl)
 	return lifetime <= min_ttl;
 }
 
+enum stored { STORED_OK, STORED_NONE, STORED_DAMAGED, STORED_NOMEM };
+
+/* the entry's token as it was stored, not yet judged */
+static enum stored
+read_token(struct cache *c, struct token *tok)
+{
+	struct buf b = BUF_INIT(ENTRY_MAX);
+	json_t *root = NULL;
+	const char *at, *tt;
+	long long obtained, expires;
+	char why[128];
+	enum stored rc = STORED_DAMAGED;
+
+	memset(tok, 0, sizeof(*tok));
+	if (read_entry(c, &b) != 0) {
+		rc = STORED_NONE;
+		goto out;
+	}
+	root = json_loadb(b.data != NULL ? b.data : "", b.len, 0, NULL);
+	at = json_string_value(json_object_get(root, "access_token"));
+	tt = json_string_value(json_object_get(root, "token_type"));
+	obtained = get_int(root, "obtained_at");
+	expires = get_int(root, "expires_at");
+	if (at == NULL || tt == NULL || obtained <= 0 || expires <= obtained ||
+	    token_check(at, tt, why, sizeof(why)) != TOKEN_OK)
+		goto out;
+	tok->access_token = strdup(at);
+	tok->token_type = strdup(tt);
+	if (tok->access_token == NULL || tok->token_type == NULL) {
+		token_release(tok);
+		rc = STORED_NOMEM;
+		goto out;
+	}
+	tok->obtained_at = obtained;
+	tok->expires_at = expires;
+	tok->expires_in = expires - (long long)time(NULL);
+	tok->cached = 1;
+	rc = STORED_OK;
+out:
+	json_decref(root);
+	buf_release(&b);
+	return rc;
+}
+
+/* why a stored token is not to be served, or NULL when it is */
+static const char *
+judge(const struct token *tok, long min_ttl, long long now, char *why, size_t n)
+{
+	long long obtained = tok->obtained_at, expires = tok->expires_at;
+
+	if (obtained > now)
+		return "entry obtained in the future: the clock went back";
+	if (now - obtained >= CACHE_MAX_AGE) {
+		snprintf(why, n, "entry is older than %d s", CACHE_MAX_AGE);
+		return why;
+	}
+	if (expires <= now)
+		return "token expired";
+	if (!short_lived(expires - obtained, min_ttl) && expires - now < min_ttl) {
+		snprintf(why, n, "token valid for %lld s, less than --min-ttl %ld", expires - now,
+			 min_ttl);
+		return why;
+	}
+	/* a token that never lives --min-ttl: reused for the first half of its life */
+	if (short_lived(expires - obtained, min_ttl) &&
+	    now - obtained >= (expires - obtained + 1) / 2) {
+		snprintf(why, n, "token is past half of its %lld s life", expires - obtained);
+		return why;
+	}
+	return NULL;
+}
+
 /*
  * Read the entry and judge it.  Why it is a miss is said on the last look
  * only (last != 0), so that -v does not tell it twice.
@@ -307,69 +385,31 @@ short_lived(long long lifetime, long min_ttl)
 static int
 lookup(struct cache *c, long min_ttl, struct token *tok, int last)
 {
-	struct buf b = BUF_INIT(ENTRY_MAX);
-	json_t *root = NULL;
-	json_error_t jerr;
-	const char *at, *tt;
-	long long now = (long long)time(NULL), obtained, expires;
-	char why[128];
-	int rc = CACHE_MISS, say = last ? 1 : INT_MAX;
+	long long now = (long long)time(NULL);
+	const char *miss;
+	char why[96];
+	int say = last ? 1 : INT_MAX;
 
-	if (read_entry(c, &b) != 0) {
+	switch (read_token(c, tok)) {
+	case STORED_OK:
+		break;
+	case STORED_NONE:
 		msg_debug(say, "cache: miss (no entry)");
-		goto out;
-	}
-	root = json_loadb(b.data != NULL ? b.data : "", b.len, 0, &jerr);
-	at = json_string_value(json_object_get(root, "access_token"));
-	tt = json_string_value(json_object_get(root, "token_type"));
-	obtained = get_int(root, "obtained_at");
-	expires = get_int(root, "expires_at");
-	if (at == NULL || tt == NULL || obtained <= 0 || expires <= obtained ||
-	    token_check(at, tt, why, sizeof(why)) != TOKEN_OK) {
+		return CACHE_MISS;
+	case STORED_DAMAGED:
 		msg_debug(say, "cache: miss (entry is damaged; it will be replaced)");
-		goto out;
+		return CACHE_MISS;
+	default:
+		return CACHE_MISS;
 	}
-	if (obtained > now) {
-		msg_debug(say, "cache: miss (entry obtained in the future: the clock went back)");
-		goto out;
-	}
-	if (now - obtained >= CACHE_MAX_AGE) {
-		msg_debug(say, "cache: miss (entry is older than %d s)", CACHE_MAX_AGE);
-		goto out;
-	}
-	if (expires <= now) {
-		msg_debug(say, "cache: miss (token expired)");
-		goto out;
-	}
-	if (!short_lived(expires - obtained, min_ttl) && expires - now < min_ttl) {
-		msg_debug(say, "cache: miss (token valid for %lld s, less than --min-ttl %ld)",
-			  expires - now, min_ttl);
-		goto out;
-	}
-	/* a token that never lives --min-ttl: reused for the first half of its life */
-	if (short_lived(expires - obtained, min_ttl) &&
-	    now - obtained >= (expires - obtained + 1) / 2) {
-		msg_debug(say, "cache: miss (token is past half of its %lld s life)",
-			  expires - obtained);
-		goto out;
-	}
-	memset(tok, 0, sizeof(*tok));
-	tok->access_token = strdup(at);
-	tok->token_type = strdup(tt);
-	if (tok->access_token == NULL || tok->token_type == NULL) {
+	if ((miss = judge(tok, min_ttl, now, why, sizeof(why))) != NULL) {
+		msg_debug(say, "cache: miss (%s)", miss);
 		token_release(tok);
-		goto out;
+		return CACHE_MISS;
 	}
-	tok->obtained_at = obtained;
-	tok->expires_at = expires;
-	tok->expires_in = expires - now;
-	tok->cached = 1;
+	tok->expires_in = tok->expires_at - now;
 	msg_debug(1, "cache: hit (token valid for %lld s)", tok->expires_in);
-	rc = CACHE_OK;
-out:
-	json_decref(root);
-	buf_release(&b);
-	return rc;
+	return CACHE_OK;
 }
 
 int
@@ -424,6 +464,7 @@ int
 cache_put(struct cache *c, const struct token *tok, long min_ttl)
 {
 	char tmp[80], *s = NULL;
+	unsigned long failures;
 	json_t *o;
 	int fd = -1, rc = -1;
 
@@ -450,9 +491,16 @@ cache_put(struct cache *c, const struct token *tok, long min_ttl)
 	o = json_pack("{s:i, s:s, s:s, s:I, s:I}", "version", 1, "access_token", tok->access_token,
 		      "token_type", tok->token_type, "obtained_at", (json_int_t)tok->obtained_at,
 		      "expires_at", (json_int_t)tok->expires_at);
+	failures = secret_json_alloc_failures();
 	if (o != NULL)
 		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
+	/* jansson drops a key it had no memory for and still returns the rest */
+	if (s != NULL && secret_json_alloc_failures() != failures) {
+		secret_json_free(s);
+		s = NULL;
+		errno = ENOMEM;
+	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", c->name);
 	if (s == NULL)
 		goto out;
@@ -548,4 +596,52 @@ cache_default_dir(const char *home)
 	else
 		n = asprintf(&out, "%s/.cache/nitro-token", home);
 	return n < 0 ? NULL : out;
+}
+
+/*
+ * --rejected: the API refused the token "rejected".  Called with the lock
+ * held, so that of parallel runs refused the same token, the first drops
+ * the entry and fetches, and the others find its new token here.  A hit
+ * that holds another token is served; one that still holds the rejected
+ * token is removed, and the caller fetches and stores as on a miss.
+ */
+int
+cache_get_unless(struct cache *c, long min_ttl, const char *rejected, struct token *tok)
+{
+	if (use_dir(c) != 0)
+		return CACHE_MISS;
+	/* of parallel runs that all got a 401, one drops and fetches, the rest wait */
+	if (lock_entry(c) != 0) {
+		cache_release(c);
+		return CACHE_MISS;
+	}
+	if (lookup(c, min_ttl, tok, 1) != CACHE_OK)
+		return CACHE_MISS;
+	if (strcmp(tok->access_token, rejected) != 0) {
+		msg_debug(1, "cache: the entry holds another token already");
+		return CACHE_OK;
+	}
+	token_release(tok);
+	msg_debug(1, "cache: the entry holds the rejected token; it is dropped");
+	if (!c->readonly && unlinkat(c->dirfd, c->name, 0) != 0 && errno != ENOENT)
+		msg_warn("cache entry '%s': cannot remove: %s; its token may still be served",
+			 c->name, strerror(errno));
+	return CACHE_MISS;
+}
+
+/* --status: the entry's token as stored, whether or not it would be served */
+int
+cache_peek(struct cache *c, struct token *tok)
+{
+	memset(tok, 0, sizeof(*tok));
+	if (use_dir(c) != 0 || read_token(c, tok) != STORED_OK)
+		return CACHE_MISS;
+	return CACHE_OK;
+}
+
+/* the entry's file name under dir, for --status and for a keeper to watch */
+int
+cache_entry_path(const struct cache *c, const char *dir, char *out, size_t outsz)
+{
+	return snprintf(out, outsz, "%s/%s", dir, c->name) < (int)outsz ? 0 : -1;
 }

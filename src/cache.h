@@ -6,6 +6,8 @@
 #ifndef NITRO_CACHE_H
 #define NITRO_CACHE_H
 
+#include <stddef.h>
+
 #include "token.h"
 
 #define CACHE_MAX_AGE 86400 /* no entry is reused longer than this */
@@ -31,5 +33,8 @@ int cache_get(struct cache *c, long min_ttl, struct token *tok);
 int cache_put(struct cache *c, const struct token *tok, long min_ttl);
 void cache_release(struct cache *c);
 char *cache_default_dir(const char *home);
+int cache_get_unless(struct cache *c, long min_ttl, const char *rejected, struct token *tok);
+int cache_peek(struct cache *c, struct token *tok);
+int cache_entry_path(const struct cache *c, const char *dir, char *out, size_t outsz);
 
 #endif

@@ -22,12 +22,15 @@ enum {
 	OPT_EXPORT,
 	OPT_FORGET,
 	OPT_JSON,
+	OPT_KEEP_FRESH,
 	OPT_LIST_PROFILES,
 	OPT_NO_CACHE,
 	OPT_PRINT_TABLES,
 	OPT_PROFILE,
 	OPT_REFRESH,
+	OPT_REJECTED,
 	OPT_SHOW_CONFIG,
+	OPT_STATUS,
 };
 
 static const char shortopts[] = "+:f:hqVv";
@@ -47,6 +50,7 @@ static const struct option longopts[] = {
     {"format", required_argument, NULL, 'f'},
     {"help", no_argument, NULL, 'h'},
     {"json", no_argument, NULL, OPT_JSON},
+    {"keep-fresh", no_argument, NULL, OPT_KEEP_FRESH},
     {"list-profiles", no_argument, NULL, OPT_LIST_PROFILES},
     {"min-ttl", required_argument, NULL, OPT_SETTING + SET_MIN_TTL},
     {"no-cache", no_argument, NULL, OPT_NO_CACHE},
@@ -55,8 +59,10 @@ static const struct option longopts[] = {
     {"profile", required_argument, NULL, OPT_PROFILE},
     {"quiet", no_argument, NULL, 'q'},
     {"refresh", no_argument, NULL, OPT_REFRESH},
+    {"rejected", no_argument, NULL, OPT_REJECTED},
     {"retries", required_argument, NULL, OPT_SETTING + SET_RETRIES},
     {"show-config", no_argument, NULL, OPT_SHOW_CONFIG},
+    {"status", no_argument, NULL, OPT_STATUS},
     {"timeout", required_argument, NULL, OPT_SETTING + SET_TIMEOUT},
     {"verbose", no_argument, NULL, 'v'},
     {"version", no_argument, NULL, 'V'},
@@ -72,7 +78,7 @@ static const struct {
 	const char *codes;
 	const char *text;
 } exit_statuses[] = {
-    {"0", "token printed, or COMMAND run (then COMMAND's status)"},
+    {"0", "token printed, or COMMAND run (then its status), or --status found one"},
     {"1", "internal error: out of memory, a failed write, libcurl unusable"},
     {"2", "usage: unknown option or bad value on the command line"},
     {"3", "configuration: missing or invalid credentials or settings"},
@@ -81,24 +87,25 @@ static const struct {
     {"6", "unauthorized: HTTP 401 or 403"},
     {"7", "server error: HTTP 5xx, or 429 after the retries"},
     {"8", "invalid response: no usable token, a redirect, a body over 64 KiB"},
+    {"9", "not cached: --status found no token that meets --min-ttl (not an error)"},
     {"126, 127", "exec mode: COMMAND cannot be run, or is not found"},
     {"130, 143", "interrupted by SIGINT, SIGTERM"},
 };
 
-/* a screen at most: every option once, the full reference is the man page */
+/* a screen at most: every option once; the man page is the reference */
 void
 cli_usage(FILE *fp)
 {
 	size_t i;
-
 	fputs("usage: " PROGNAME " [-hqVv] [-f format] [--json | --export] [--base-url url]\n"
 	      "                   [--client-id id] [--client-secret-file file |\n"
 	      "                   --client-secret-command command | --client-secret secret]\n"
 	      "                   [--config file] [--profile name] [--cache-dir dir]\n"
-	      "                   [--no-cache | --refresh | --forget] [--min-ttl seconds]\n"
-	      "                   [--timeout seconds] [--connect-timeout seconds] [--retries n]\n"
-	      "                   [--cacert file] [--capath dir] [--show-config]\n"
-	      "                   [-- command [arg ...]]\n"
+	      "                   [--no-cache | --refresh | --forget | --rejected | --status]\n"
+	      "                   [--min-ttl seconds] [--timeout seconds]\n"
+	      "                   [--connect-timeout seconds] [--retries n] [--cacert file]\n"
+	      "                   [--capath dir] [--show-config]\n"
+	      "                   [[--keep-fresh] -- command [arg ...]]\n"
 	      "       " PROGNAME " [--config file] --list-profiles\n"
 	      "\n"
 	      "Print a Nitro Sign API access token, or run COMMAND with it in the environment.\n"
@@ -107,28 +114,24 @@ cli_usage(FILE *fp)
 	      "  --client-secret-file FILE    read its secret from FILE (-: stdin, or a prompt)\n"
 	      "  --client-secret-command CMD  the secret is the first line that CMD prints\n"
 	      "  --client-secret SECRET       the secret itself: other local users can see it\n"
-	      "  --config FILE                default ~/.config/nitro-token/config\n"
-	      "  --profile NAME               the config file's section, default \"default\"\n"
-	      "  --list-profiles              print the config file's profiles and exit\n"
-	      "  --show-config                print each setting and its source, send nothing\n"
-	      "  -f, --format FORMAT          token (default), json, export, fish, powershell,\n"
-	      "                               dotenv, header, curl, github, azure\n"
-	      "  --json, --export             the same as -f json, -f export\n"
+	      "  --config FILE, --profile NAME  ~/.config/nitro-token/config, and its section\n"
+	      "  --list-profiles, --show-config  the file's profiles; each setting's source\n"
+	      "  -f, --format FORMAT          token, json, export, fish, powershell, dotenv,\n"
+	      "                               header, curl, github, azure; --json, --export\n"
 	      "  --base-url URL               default https://api.gonitro.dev\n"
 	      "  --cacert FILE, --capath DIR  trust the CA certificates in FILE or DIR\n"
-	      "  --timeout SECONDS            for the whole run (default 30)\n"
-	      "  --connect-timeout SECONDS    for each connection attempt (default 10)\n"
+	      "  --timeout, --connect-timeout SECONDS  the whole run (30), a connection (10)\n"
 	      "  --retries N                  retries of transient failures (default 2)\n"
 	      "  --cache-dir DIR              default ~/.cache/nitro-token\n"
-	      "  --no-cache                   neither read nor write the cache\n"
-	      "  --refresh                    fetch a new token and replace the cached one\n"
-	      "  --forget                     remove the cached token, send nothing\n"
+	      "  --no-cache, --refresh, --forget  skip the cache, renew its token, remove it\n"
+	      "  --rejected                   the API refused NITRO_ACCESS_TOKEN: replace it\n"
+	      "  --status                     what the cache holds; exit 9 when nothing usable\n"
 	      "  --min-ttl SECONDS            least life left in a reused token (default 300)\n"
-	      "  -q, --quiet                  no warnings\n"
-	      "  -v, --verbose                trace on stderr; twice: the HTTP headers too\n"
+	      "  --keep-fresh                 stay COMMAND's parent, renewing the token in the\n"
+	      "                               file NITRO_ACCESS_TOKEN_FILE names\n"
+	      "  -q, --quiet, -v, --verbose   no warnings; a trace on stderr (-vv: headers too)\n"
 	      "  -h, --help, -V, --version    print this help, or the version, and exit\n"
-	      "Settings also come from NITRO_CLIENT_ID and the like, and the config file.\n"
-	      "\n"
+	      "Every setting is also a variable (NITRO_CLIENT_ID...) and a config file key.\n"
 	      "Exit status (man nitro-token is the whole reference):\n",
 	      fp);
 	for (i = 0; i < sizeof(exit_statuses) / sizeof(exit_statuses[0]); i++)
@@ -321,6 +324,9 @@ parse(struct cli *cli, struct config_args *args, int argc, char **argv)
 			if (choose_format(args, &format_by, c, "json") != CLI_OK)
 				return CLI_EUSAGE;
 			break;
+		case OPT_KEEP_FRESH:
+			cli->keep_fresh = 1;
+			break;
 		case OPT_LIST_PROFILES:
 			cli->list_profiles = 1;
 			break;
@@ -335,8 +341,14 @@ parse(struct cli *cli, struct config_args *args, int argc, char **argv)
 		case OPT_REFRESH:
 			cli->refresh = 1;
 			break;
+		case OPT_REJECTED:
+			cli->rejected = 1;
+			break;
 		case OPT_SHOW_CONFIG:
 			cli->show_config = 1;
+			break;
+		case OPT_STATUS:
+			cli->status = 1;
 			break;
 		case ':':
 			msg_err("option %s needs a value", option_name(optopt, name, sizeof(name)));
@@ -370,6 +382,10 @@ parse(struct cli *cli, struct config_args *args, int argc, char **argv)
 	if (cli->command != NULL && format_by != 0) {
 		msg_err("option %s has no meaning with a command after '--'",
 			option_name(format_by, name, sizeof(name)));
+		return CLI_EUSAGE;
+	}
+	if (cli->keep_fresh && cli->command == NULL) {
+		msg_err("option '--keep-fresh' needs a command after '--'");
 		return CLI_EUSAGE;
 	}
 	return CLI_OK;

@@ -19,6 +19,9 @@ struct cli {
 	int show_config;
 	int list_profiles;
 	int forget;
+	int rejected;
+	int keep_fresh;
+	int status;
 	char **command; /* exec mode: the COMMAND after "--", else NULL */
 };
 

@@ -502,8 +502,9 @@ read_config_file(struct config *cfg, struct parse *p)
 		msg_err("cannot read config file '%s': %s", cfg->file.s, strerror(errno));
 		return file_status(cfg);
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		msg_err("cannot read config file '%s': not a regular file", cfg->file.s);
+	if ((rc = fstat(fd, &st)) != 0 || !S_ISREG(st.st_mode)) {
+		msg_err("cannot read config file '%s': %s", cfg->file.s,
+			rc != 0 ? strerror(errno) : "not a regular file");
 		close(fd);
 		return file_status(cfg);
 	}

@@ -24,7 +24,12 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +114,9 @@ static const char *const lc_names[] = {
     "curl_slist_free_all", "curl_version",	"curl_version_info",
 };
 
+/* the loaded library, for the threads its dependencies bring (see perform) */
+static void *lc_handle;
+
 /* loaded at run time: each function is looked up by name */
 static int
 resolve(char *why, size_t whysz)
@@ -128,6 +136,7 @@ resolve(char *why, size_t whysz)
 			return -1;
 		}
 	}
+	lc_handle = handle;
 	return 0;
 }
 #endif
@@ -333,6 +342,10 @@ struct transfer {
 	/* after each attempt: could another cure it, and the server's wish */
 	int retry;
 	long long wait_s; /* -1: not said */
+	/* an attempt in a thread of its own (see perform), and its outcome */
+	int wake[2];
+	CURLcode rc;
+	int abandoned; /* libcurl still holds this struct: never free it */
 };
 
 /*
@@ -615,7 +628,9 @@ keep_on_this_machine(struct transfer *t)
 	CURLcode rc = CURLE_OK;
 	char pin[32];
 
-	if (split_url(t->opt->url, &u) != NULL || u.https)
+	if (split_url(t->opt->url, &u) != NULL)
+		return CURLE_URL_MALFORMAT; /* http_check_base_url() passed it: never */
+	if (u.https)
 		return CURLE_OK;
 	SETOPT(t->h, CURLOPT_PROXY, "");
 	msg_debug(1, "plain http to this machine: no proxy is used");
@@ -658,7 +673,7 @@ make_handle(struct transfer *t, const struct buf *body, char *why, size_t whysz)
 	 * waits for it to end (the resolver's own timeout, 10 s and more) or,
 	 * with CURLOPT_QUICK_EXIT (7.87), leaves it behind to die with us.
 	 */
-#if LIBCURL_VERSION_NUM >= 0x075700
+#if LIBCURL_VERSION_NUM >= 0x075700 && !defined(NITRO_FORCE_FALLBACKS)
 	if (lc_version >= 0x075700)
 		SETOPT(h, CURLOPT_QUICK_EXIT, 1L);
 #endif
@@ -696,6 +711,78 @@ make_handle(struct transfer *t, const struct buf *body, char *why, size_t whysz)
 	return 0;
 }
 
+#ifdef NITRO_STATIC_LIBCURL
+static CURLcode
+perform(struct transfer *t, long long left)
+{
+	(void)left;
+	return lc.easy_perform(t->h); /* a libcurl with CURLOPT_QUICK_EXIT */
+}
+#else
+static void *
+perform_alone(void *p)
+{
+	struct transfer *t = p;
+
+	t->rc = lc.easy_perform(t->h);
+	(void)!write(t->wake[1], "", 1);
+	return NULL;
+}
+
+/*
+ * libcurl before 7.87 cannot leave a name lookup behind: at its timeout it
+ * waits for the system resolver to give up, 10 s and more.  There the
+ * attempt runs in a thread of its own, and a second after the deadline we
+ * stop waiting for it: the handle, this struct and the lookup are left to
+ * end with the process, which ends soon after.  The thread functions are
+ * looked up through libcurl, which links them (before glibc 2.34 they are
+ * not in libc), and the thread never takes SIGINT or SIGTERM, so that
+ * output.c's blocking of them still holds.
+ */
+static CURLcode
+perform(struct transfer *t, long long left)
+{
+	static int (*create)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+	static int (*detach)(pthread_t);
+	struct pollfd pfd;
+	sigset_t block, old;
+	pthread_t tid;
+	long long until = clock_ms() + left + 1000, ms;
+	char c;
+	int n;
+
+#ifndef NITRO_FORCE_FALLBACKS
+	if (lc_version >= 0x075700)
+		return lc.easy_perform(t->h);
+#endif
+	if (create == NULL) {
+		*(void **)&create = dlsym(lc_handle, "pthread_create");
+		*(void **)&detach = dlsym(lc_handle, "pthread_detach");
+	}
+	if (create == NULL || detach == NULL || (t->wake[0] < 0 && pipe2(t->wake, O_CLOEXEC) != 0))
+		return lc.easy_perform(t->h);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	n = create(&tid, NULL, perform_alone, t);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (n != 0)
+		return lc.easy_perform(t->h);
+	detach(tid);
+	pfd.fd = t->wake[0];
+	pfd.events = POLLIN;
+	do {
+		ms = until - clock_ms();
+		n = poll(&pfd, 1, ms > 0 ? (int)ms : 0);
+	} while (n < 0 && errno == EINTR);
+	if (n == 1 && read(t->wake[0], &c, 1) == 1)
+		return t->rc;
+	t->abandoned = 1;
+	return CURLE_OPERATION_TIMEDOUT;
+}
+#endif
+
 /*
  * One attempt with LEFT ms to go.  Returns HTTP_ANSWERED with res->status
  * and res->answer set, or an error with why; t->retry says whether another
@@ -721,9 +808,14 @@ try_once(struct transfer *t, long long left, char *why, size_t whysz)
 		       (long)(connect_ms < left ? connect_ms : left));
 	msg_debug(1, "attempt %d: POST %s", res->attempts, t->opt->url);
 	res->sent_at = (long long)time(NULL);
-	rc = lc.easy_perform(t->h);
+	rc = perform(t, left);
 	msg_debug(1, "attempt %d: %s after %lld ms", res->attempts,
 		  rc == CURLE_OK ? "answered" : lc.easy_strerror(rc), clock_ms() - started);
+	if (t->abandoned) {
+		/* libcurl's own words, which it has yet to return */
+		snprintf(why, whysz, "Resolving timed out after %lld milliseconds", left);
+		return HTTP_ENET;
+	}
 
 	if (t->cut == CUT_NOMEM || rc == CURLE_OUT_OF_MEMORY)
 		return HTTP_ENOMEM;
@@ -763,7 +855,7 @@ http_post(const struct http_options *opt, const struct buf *body, struct http_re
 	    "User-Agent: " PROGNAME "/" VERSION,
 	    "Expect:",
 	};
-	struct transfer t;
+	struct transfer *t;
 	struct curl_slist *tmp;
 	long long left, wait;
 	int status = HTTP_ENOMEM;
@@ -771,18 +863,20 @@ http_post(const struct http_options *opt, const struct buf *body, struct http_re
 
 	memset(res, 0, sizeof(*res));
 	res->body.cap = HTTP_BODY_MAX;
-	memset(&t, 0, sizeof(t));
-	t.opt = opt;
-	t.res = res;
 	snprintf(why, whysz, "out of memory");
 	if (load_libcurl(why, whysz) != 0)
 		return HTTP_ELIB;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return HTTP_ENOMEM;
+	t->opt = opt;
+	t->res = res;
+	t->wake[0] = t->wake[1] = -1;
 	for (i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
-		if ((tmp = lc.slist_append(t.headers, headers[i])) == NULL)
+		if ((tmp = lc.slist_append(t->headers, headers[i])) == NULL)
 			goto out;
-		t.headers = tmp;
+		t->headers = tmp;
 	}
-	if (make_handle(&t, body, why, whysz) != 0) {
+	if (make_handle(t, body, why, whysz) != 0) {
 		status = HTTP_ELIB;
 		goto out;
 	}
@@ -792,12 +886,14 @@ http_post(const struct http_options *opt, const struct buf *body, struct http_re
 			status = HTTP_ENET;
 			break;
 		}
-		status = try_once(&t, left, why, whysz);
-		if (!t.retry || res->attempts > opt->retries)
+		status = try_once(t, left, why, whysz);
+		if (t->abandoned)
+			return status; /* t and the handle are libcurl's until we exit */
+		if (!t->retry || res->attempts > opt->retries)
 			break;
 		/* a Retry-After beyond a day is as good as never: no overflow */
-		if (t.wait_s >= 0)
-			wait = (t.wait_s < 86400 ? t.wait_s : 86400) * 1000;
+		if (t->wait_s >= 0)
+			wait = (t->wait_s < 86400 ? t->wait_s : 86400) * 1000;
 		else
 			wait = backoff_ms(res->attempts);
 		if (clock_ms() + wait >= opt->deadline) {
@@ -808,10 +904,15 @@ http_post(const struct http_options *opt, const struct buf *body, struct http_re
 		clock_sleep_ms(wait);
 	}
 out:
-	if (t.h != NULL)
-		lc.easy_cleanup(t.h);
-	lc.slist_free_all(t.headers);
-	lc.slist_free_all(t.pin);
+	if (t->h != NULL)
+		lc.easy_cleanup(t->h);
+	lc.slist_free_all(t->headers);
+	lc.slist_free_all(t->pin);
+	if (t->wake[0] >= 0) {
+		close(t->wake[0]);
+		close(t->wake[1]);
+	}
+	free(t);
 	return status;
 }
 void

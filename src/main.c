@@ -10,6 +10,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +20,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "cache.h"
 #include "cli.h"
 #include "clock.h"
+#include "compat.h"
 #include "config.h"
 #include "http.h"
+#include "keep.h"
 #include "msg.h"
 #include "output.h"
 #include "secret.h"
@@ -38,6 +44,7 @@ enum exit_code {
 	EXIT_UNAUTHORIZED = 6, /* HTTP 401, 403 */
 	EXIT_SERVER = 7,       /* HTTP 5xx, 429 after retries */
 	EXIT_INVALID = 8,      /* unusable 2xx, any 1xx or 3xx, oversized body */
+	EXIT_NOT_CACHED = 9,   /* --status: no token that meets --min-ttl is cached */
 	EXIT_CANNOT_RUN = 126,
 	EXIT_NOT_FOUND = 127,
 };
@@ -76,12 +83,13 @@ from_secret(int rc)
  * do: stdout is written in one piece with these signals blocked, and a cache
  * entry appears only by rename().  Memory, locks and descriptors go with the
  * process; core dumps are off, so no secret survives it.  A terminal whose
- * echo was turned off for a prompt gets it back.
+ * echo was turned off for a prompt gets it back, and a secret command still
+ * running is killed with its process group.
  */
 static void
 on_signal(int sig)
 {
-	secret_restore_tty();
+	secret_abort();
 	_exit(128 + sig);
 }
 
@@ -259,6 +267,204 @@ forget(const struct config *cfg, const char *secret, struct cache *cache, long l
 	return EXIT_OK;
 }
 
+/*
+ * --rejected: the token the API refused, from NITRO_ACCESS_TOKEN (exec mode
+ * and the shell formats set it) or else the first line of standard input;
+ * never from argv, where other users would see it.
+ */
+static int
+read_rejected(const struct config *cfg, long long deadline, char **out)
+{
+	const char *env = getenv("NITRO_ACCESS_TOKEN");
+	struct buf b = BUF_INIT(TOKEN_MAX + 1);
+	struct pollfd pfd = {STDIN_FILENO, POLLIN, 0};
+	long long left;
+	ssize_t n;
+	char c;
+	int rc = EXIT_USAGE;
+
+	*out = NULL;
+	if (env != NULL && *env != '\0') {
+		if (strlen(env) > TOKEN_MAX) {
+			msg_err("--rejected: NITRO_ACCESS_TOKEN is longer than %d bytes",
+				TOKEN_MAX);
+			return EXIT_USAGE;
+		}
+		if ((*out = strdup(env)) == NULL) {
+			msg_err("out of memory");
+			return EXIT_INTERNAL;
+		}
+		return EXIT_OK;
+	}
+	if (cfg->secret.kind == SECRET_FILE && strcmp(cfg->secret.text, "-") == 0) {
+		msg_err("--rejected: standard input holds the client secret; "
+			"give the rejected token in NITRO_ACCESS_TOKEN");
+		return EXIT_USAGE;
+	}
+	/* one byte at a time, so that what follows the first line stays unread */
+	for (;;) {
+		if ((left = deadline - clock_ms()) <= 0) {
+			msg_err("--rejected: no token on standard input within --timeout");
+			goto out;
+		}
+		if (poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left) < 0 && errno != EINTR)
+			goto fail;
+		if ((n = read(STDIN_FILENO, &c, 1)) < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0)
+			goto fail;
+		if (n == 0 || c == '\n')
+			break;
+		if (buf_append(&b, &c, 1) != BUF_OK) {
+			msg_err("--rejected: the token on standard input is longer than %d bytes",
+				TOKEN_MAX);
+			goto out;
+		}
+	}
+	if (b.len > 0 && b.data[b.len - 1] == '\r')
+		b.data[--b.len] = '\0';
+	if (b.len > TOKEN_MAX) {
+		msg_err("--rejected: the token on standard input is longer than %d bytes",
+			TOKEN_MAX);
+		goto out;
+	}
+	if (b.len == 0) {
+		msg_err("--rejected: no token in NITRO_ACCESS_TOKEN or on standard input");
+		goto out;
+	}
+	if ((*out = strdup(b.data)) == NULL) {
+		msg_err("out of memory");
+		rc = EXIT_INTERNAL;
+		goto out;
+	}
+	rc = EXIT_OK;
+	goto out;
+fail:
+	msg_err("--rejected: cannot read standard input: %s", strerror(errno));
+	rc = EXIT_CONFIG;
+out:
+	secret_wipe(&c, sizeof(c));
+	buf_release(&b);
+	return rc;
+}
+
+/*
+ * --status: what the cache holds for these credentials, even with the cache
+ * turned off, as --forget.  The token is not printed and nothing is sent;
+ * the secret command does not run, since the entry is keyed on its text.
+ */
+static int
+status(const struct config *cfg, const char *secret, struct cache *cache, long long deadline)
+{
+	struct status_report r;
+	struct token tok, hit;
+	struct buf out = BUF_INIT(4 * TOKEN_MAX);
+	char path[PATH_MAX];
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	memset(&tok, 0, sizeof(tok));
+	memset(&hit, 0, sizeof(hit));
+	r.min_ttl = cfg->min_ttl;
+	r.now = (long long)time(NULL);
+	if (open_cache(cfg, secret, cache, deadline) == CACHE_OK) {
+		if (cache_entry_path(cache, cfg->v[SET_CACHE_DIR].s, path, sizeof(path)) == 0)
+			r.entry = path;
+		if (cache_peek(cache, &tok) == CACHE_OK) {
+			r.tok = &tok;
+			r.claims = token_jwt_claims(tok.access_token);
+			r.meets = cache_get(cache, cfg->min_ttl, &hit) == CACHE_OK;
+		}
+	}
+	cache_release(cache);
+	if ((rc = output_status(&r, cfg->format == FMT_JSON, &out)) != BUF_OK) {
+		msg_err("out of memory");
+		rc = EXIT_INTERNAL;
+	} else if (output_write(&out) != 0) {
+		msg_err("write error on standard output: %s", strerror(errno));
+		rc = EXIT_INTERNAL;
+	} else {
+		rc = r.meets ? EXIT_OK : EXIT_NOT_CACHED;
+	}
+	json_decref(r.claims);
+	token_release(&tok);
+	token_release(&hit);
+	buf_release(&out);
+	return rc;
+}
+
+/*
+ * A keeper's token, through the cache like any run's.  A token due for
+ * renewal is still good for --min-ttl, so a plain read would return it:
+ * it is replaced as a rejected one is, and parallel keepers share one
+ * request.  The secret command, if that is the source, runs again for each
+ * request: a rotated secret is what it prints now.
+ */
+/* what a keeper's callback needs: the settings and main()'s one secret */
+struct keep_ctx {
+	const struct config *cfg;
+	char **secret;
+};
+
+static int
+keep_get(void *ctx, enum keep_get how, const char *stale, struct token *tok)
+{
+	struct keep_ctx *kc = ctx;
+	const struct config *cfg = kc->cfg;
+	struct cache cache;
+	long long deadline = clock_ms() + cfg->timeout * 1000;
+	int rc = -1;
+
+	cache_init(&cache);
+	memset(tok, 0, sizeof(*tok));
+	if (cfg->cache && open_cache(cfg, *kc->secret, &cache, deadline) == CACHE_OK &&
+	    (stale != NULL ? cache_get_unless(&cache, cfg->min_ttl, stale, tok)
+			   : cache_get(&cache, cfg->min_ttl, tok)) == CACHE_OK) {
+		rc = 0;
+		goto out;
+	}
+	if (how == KEEP_CACHED)
+		goto out;
+	/* a command prints the secret of now: it runs again for each request */
+	if (cfg->secret.kind == SECRET_COMMAND) {
+		secret_free(*kc->secret);
+		*kc->secret = NULL;
+	}
+	if (secret_load(&cfg->secret, SECRET_FOR_REQUEST, deadline, kc->secret) != SECRET_LOADED ||
+	    fetch(cfg, *kc->secret, deadline, tok) != EXIT_OK)
+		goto out;
+	cache_put(&cache, tok, cfg->min_ttl);
+	rc = 0;
+out:
+	cache_release(&cache);
+	return rc;
+}
+
+/* --keep-fresh: COMMAND runs as our child, with a file that we keep fresh */
+static int
+keep_fresh(const struct config *cfg, char **secret, const struct cache *cache, char **command,
+	   const struct token *tok)
+{
+	struct keep_ctx kc = {cfg, secret};
+	char path[PATH_MAX];
+	struct keep k = {
+	    .command = command,
+	    .min_ttl = cfg->min_ttl,
+	    .sigpipe = &pipe_action,
+	    .get = keep_get,
+	    .ctx = &kc,
+	};
+	int status;
+
+	/* the entry that open_cache() named, watched for a --rejected elsewhere */
+	if (cfg->cache && cache->name[0] != '\0' &&
+	    cache_entry_path(cache, cfg->v[SET_CACHE_DIR].s, path, sizeof(path)) == 0)
+		k.watch = path;
+	if (keep_run(&k, tok, &status) != KEEP_OK)
+		return EXIT_INTERNAL;
+	return status;
+}
+
 /* rc, unless what went to stdout did not all get there */
 static int
 flush_stdout(int rc)
@@ -292,9 +498,11 @@ run_command(char **command, const struct token *tok)
 		msg_err("cannot set the environment: %s", strerror(errno));
 		return EXIT_INTERNAL;
 	}
-	/* COMMAND starts with the core limit and SIGPIPE that we were given */
+	/* COMMAND starts with the core limit and SIGPIPE that we were given, and
+	 * SIGCHLD at its default: ignored, it would lose its children's status */
 	secret_unharden();
 	sigaction(SIGPIPE, &pipe_action, NULL);
+	signal(SIGCHLD, SIG_DFL);
 	execvp(command[0], command);
 	msg_err("cannot run '%s': %s", command[0], strerror(errno));
 	return errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
@@ -329,12 +537,15 @@ main(int argc, char **argv)
 	struct cache cache;
 	struct token tok;
 	struct buf out = BUF_INIT(4 * TOKEN_MAX);
-	char *secret = NULL; /* owned, wiped at the end */
+	char *secret = NULL;   /* owned, wiped at the end */
+	char *rejected = NULL; /* owned, wiped at the end */
 	long long deadline;
 	int rc, hit = 0;
 
+	compat_relro();
 	if (open_std_fds() != 0)
 		return EXIT_INTERNAL; /* with no stderr to say so */
+	compat_json_seed();
 	secret_harden();
 	secret_use_wiping_json_allocator();
 	catch_signals();
@@ -389,13 +600,20 @@ main(int argc, char **argv)
 		rc = forget(&cfg, secret, &cache, deadline);
 		goto done;
 	}
+	if (cli.status) {
+		rc = status(&cfg, secret, &cache, deadline);
+		goto done;
+	}
+	if (cli.rejected && (rc = read_rejected(&cfg, deadline, &rejected)) != EXIT_OK)
+		goto done;
 	/* what the format writes besides stdout must be usable before anything is sent */
 	if (cli.command == NULL && output_prepare(cfg.format) != OUTPUT_OK) {
 		rc = EXIT_CONFIG;
 		goto done;
 	}
 	if (cfg.cache && open_cache(&cfg, secret, &cache, deadline) == CACHE_OK && !cli.refresh)
-		hit = cache_get(&cache, cfg.min_ttl, &tok) == CACHE_OK;
+		hit = (rejected != NULL ? cache_get_unless(&cache, cfg.min_ttl, rejected, &tok)
+					: cache_get(&cache, cfg.min_ttl, &tok)) == CACHE_OK;
 	if (!hit) {
 		if ((rc = from_secret(secret_load(&cfg.secret, SECRET_FOR_REQUEST, deadline,
 						  &secret))) != EXIT_OK ||
@@ -407,7 +625,8 @@ main(int argc, char **argv)
 	cache_release(&cache);
 
 	if (cli.command != NULL) {
-		rc = run_command(cli.command, &tok);
+		rc = cli.keep_fresh ? keep_fresh(&cfg, &secret, &cache, cli.command, &tok)
+				    : run_command(cli.command, &tok);
 		goto done;
 	}
 	switch (output_render(cfg.format, &tok, &out)) {
@@ -434,6 +653,7 @@ main(int argc, char **argv)
 	rc = EXIT_OK;
 done:
 	cache_release(&cache);
+	secret_free(rejected);
 	buf_release(&out);
 	token_release(&tok);
 	secret_free(secret);

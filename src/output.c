@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -157,6 +158,7 @@ assign(enum format fmt, const char *name, const char *value, struct buf *out)
 static int
 render_json(const struct token *tok, struct buf *out)
 {
+	unsigned long failures;
 	json_t *o;
 	char *s = NULL;
 	int rc = BUF_ENOMEM;
@@ -171,7 +173,10 @@ render_json(const struct token *tok, struct buf *out)
 		goto out;
 	if (json_object_set_new(o, "cached", json_boolean(tok->cached)) != 0)
 		goto out;
-	if ((s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
+	failures = secret_json_alloc_failures();
+	/* jansson drops a key it had no memory for and still returns the rest */
+	if ((s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL ||
+	    secret_json_alloc_failures() != failures)
 		goto out;
 	if ((rc = buf_puts(out, s)) == BUF_OK)
 		rc = buf_puts(out, "\n");
@@ -409,4 +414,99 @@ output_exec_env(const struct token *tok)
 		return unsetenv(ENV_EXPIRES);
 	snprintf(expires, sizeof(expires), "%lld", tok->expires_at);
 	return setenv(ENV_EXPIRES, expires, 1);
+}
+
+/* Unix seconds as UTC ISO 8601, the way both --status renderings say it */
+static void
+utc(long long t, char *out, size_t outsz)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(out, outsz, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, outsz, "%lld", t);
+}
+
+static int
+status_json(const struct status_report *r, struct buf *out)
+{
+	const struct token *t = r->tok;
+	char *s = NULL;
+	json_t *o;
+	int rc = BUF_ENOMEM;
+
+	/* the same names as --json gives a token, with null for what is not known */
+	o = json_pack("{s:b, s:o, s:o, s:o, s:o, s:I, s:b, s:o, s:O?, s:b}", "cached", t != NULL,
+		      "token_type", t != NULL ? json_string(t->token_type) : json_null(),
+		      "obtained_at", t != NULL ? json_integer(t->obtained_at) : json_null(),
+		      "expires_at", t != NULL ? json_integer(t->expires_at) : json_null(),
+		      "expires_in",
+		      t != NULL ? json_integer(t->expires_in > 0 ? t->expires_in : 0) : json_null(),
+		      "min_ttl", (json_int_t)r->min_ttl, "meets_min_ttl", r->meets, "entry",
+		      r->entry != NULL ? json_string(r->entry) : json_null(), "claims", r->claims,
+		      "claims_verified", 0);
+	if (o == NULL)
+		return BUF_ENOMEM;
+	if ((s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
+		goto out;
+	if ((rc = buf_puts(out, s)) == BUF_OK)
+		rc = buf_puts(out, "\n");
+out:
+	secret_json_free(s);
+	json_decref(o);
+	return rc;
+}
+
+/*
+ * --status, for a person or for a program.  It never holds the token: only
+ * what is known about it.  A claim's value came from the token, so it is
+ * shown JSON-encoded and ASCII-only: no byte of it reaches a terminal raw.
+ */
+int
+output_status(const struct status_report *r, int json, struct buf *out)
+{
+	const struct token *t = r->tok;
+	const char *name;
+	json_t *v;
+	void *it;
+	char when[32], *s;
+	int rc;
+
+	if (json)
+		return status_json(r, out);
+	if ((rc = buf_printf(out, "%-14s%s\n", "cached", t != NULL ? "yes" : "no")) != BUF_OK)
+		return rc;
+	if (t != NULL) {
+		utc(t->obtained_at, when, sizeof(when));
+		if ((rc = buf_printf(out, "%-14s%s\n%-14s%s (%lld s ago)\n", "token type",
+				     t->token_type, "obtained at", when,
+				     r->now - t->obtained_at)) != BUF_OK)
+			return rc;
+		utc(t->expires_at, when, sizeof(when));
+		if ((rc = buf_printf(out, "%-14s%s%s\n%-14s%lld\n", "expires at", when,
+				     t->expires_in > 0 ? "" : " (expired)", "seconds left",
+				     t->expires_in > 0 ? t->expires_in : 0)) != BUF_OK)
+			return rc;
+	}
+	if ((rc = buf_printf(out, "%-14s%s (%ld s)\n", "meets min-ttl", r->meets ? "yes" : "no",
+			     r->min_ttl)) != BUF_OK ||
+	    (rc = buf_printf(out, "%-14s%s\n", "entry",
+			     r->entry != NULL ? r->entry : "(no cache directory)")) != BUF_OK)
+		return rc;
+	if (r->claims == NULL)
+		return BUF_OK;
+	if ((rc = buf_printf(out, "%-14s%s\n", "claims", "(not verified)")) != BUF_OK)
+		return rc;
+	for (it = json_object_iter(r->claims); it != NULL;
+	     it = json_object_iter_next(r->claims, it)) {
+		name = json_object_iter_key(it);
+		v = json_object_iter_value(it);
+		if ((s = json_dumps(v, JSON_ENCODE_ANY | JSON_ENSURE_ASCII | JSON_COMPACT)) == NULL)
+			return BUF_ENOMEM;
+		rc = buf_printf(out, "  %-12s%s\n", name, s);
+		secret_json_free(s);
+		if (rc != BUF_OK)
+			return rc;
+	}
+	return BUF_OK;
 }

@@ -38,4 +38,16 @@ int output_prepare(enum format fmt);
 int output_finish(enum format fmt, const struct token *tok);
 int output_exec_env(const struct token *tok);
 
+/* what --status knows about the cache entry of one set of credentials */
+struct status_report {
+	const struct token *tok; /* the entry's token, never printed; NULL: none */
+	int meets;		 /* a run with this --min-ttl would reuse it */
+	long min_ttl;
+	const char *entry;     /* the entry's path; NULL without a cache directory */
+	struct json_t *claims; /* borrowed; a JWT's claims, not verified, or NULL */
+	long long now;
+};
+
+int output_status(const struct status_report *r, int json, struct buf *out);
+
 #endif

@@ -190,14 +190,17 @@ read_all(int fd, long long deadline, int one_line, struct buf *b)
 
 /*
  * Standard input on a terminal: the prompt goes to stderr and the terminal
- * stops echoing until the line is read.  A signal handler may call
- * secret_restore_tty() to give the echo back before the process ends.
+ * stops echoing until the line is read.  secret_abort() gives the echo back
+ * when a signal ends the process first.
  */
 static struct termios saved_tty;
 static volatile sig_atomic_t tty_changed;
 
-/* the process group of a running secret command, and ours when the command
- * has the terminal's foreground */
+/*
+ * The process group of a running secret command, and ours when the command
+ * has the terminal's foreground (the group a signal from the terminal would
+ * have reached, had the command not had a group of its own).
+ */
 static volatile sig_atomic_t command_pgid, our_pgid;
 
 /*
@@ -216,18 +219,24 @@ set_foreground(pid_t pgid)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
-/*
- * For a signal handler on its way out (async-signal-safe): the terminal gets
- * its echo and its foreground group back, and a running secret command's
- * process group is killed.
- */
-void
-secret_restore_tty(void)
+static void
+restore_echo(void)
 {
 	if (tty_changed) {
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
 		tty_changed = 0;
 	}
+}
+
+/*
+ * For a signal handler on its way out (async-signal-safe): a running secret
+ * command's process group is killed, and the terminal gets its echo and its
+ * foreground group back.
+ */
+void
+secret_abort(void)
+{
+	restore_echo();
 	if (command_pgid > 0) {
 		kill(-(pid_t)command_pgid, SIGKILL);
 		if (our_pgid > 0)
@@ -294,46 +303,220 @@ take_secret(struct buf *b, int rc, char **out, size_t *outlen)
 	return SECRET_OK;
 }
 
-/* the child side: stdout to the pipe, nothing else of ours, then sh -c */
-static void
-exec_command(const char *cmd, int out, int foreground)
-{
-	long fd, max = sysconf(_SC_OPEN_MAX);
-	struct sigaction dfl;
+/* how often a running command is asked whether it has ended */
+#define TICK_MS 10
 
-	/* its own group, in the foreground if we were, so that it may prompt */
-	setpgid(0, 0);
-	if (foreground)
-		set_foreground(getpid());
+/*
+ * The sentinel.  On a terminal the command's process group has the
+ * foreground, so Ctrl-C's SIGINT goes to that group alone; this process of
+ * ours sits in it and passes the signal on to the group it would have
+ * reached, ours, so that Ctrl-C ends the run (130) even when the command
+ * ignores it.  It ends when we close the lifeline, or die.
+ */
+static void
+on_sentinel_signal(int sig)
+{
+	kill(-(pid_t)our_pgid, sig);
+}
+
+static void
+run_sentinel(int lifeline, const sigset_t *mask)
+{
+	struct sigaction sa, old;
+	char c;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_sentinel_signal;
+	/* a SIGINT that our parent ignored stays ignored, as in the command */
+	if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
+	/* Ctrl-Z and Ctrl-\ are the command's to answer: we see it stop or die */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGTSTP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	while (read(lifeline, &c, 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
+/* start the sentinel in a new process group; its pid, or -1 */
+static pid_t
+spawn_sentinel(const sigset_t *mask, int *lifeline)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p) != 0)
+		return -1;
+	if ((pid = fork()) == 0) {
+		close(p[1]);
+		setpgid(0, 0);
+		run_sentinel(p[0], mask);
+	}
+	close(p[0]);
+	if (pid < 0) {
+		close(p[1]);
+		return -1;
+	}
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	setpgid(pid, pid);
+	*lifeline = p[1];
+	return pid;
+}
+
+/*
+ * The child side: process group pgid (0: its own), stdout to the pipe,
+ * nothing else of ours, the signal mask we were given, then sh -c.
+ */
+static void
+exec_command(const char *cmd, int out, pid_t pgid, const sigset_t *mask)
+{
+	static const int caught[] = {SIGINT, SIGTERM};
+	struct sigaction dfl, old;
+	size_t i;
+
+	setpgid(0, pgid);
 	if (out != STDOUT_FILENO && dup2(out, STDOUT_FILENO) < 0)
 		_exit(127);
-	for (fd = STDERR_FILENO + 1; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
-		close((int)fd);
+	compat_close_from(STDERR_FILENO + 1);
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
+	/* our handlers go before the mask lets a signal in; ignored stays ignored */
+	for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
+		if (sigaction(caught[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(caught[i], &dfl, NULL);
 	sigaction(SIGPIPE, &dfl, NULL);
 	secret_unharden();
 	unsetenv("NITRO_CLIENT_SECRET");
+	sigprocmask(SIG_SETMASK, mask, NULL);
 	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 	_exit(127);
 }
 
-/* wait for pid until the deadline; 0 when it ended, -1 when time ran out */
+/* a secret command on its way */
+struct child {
+	int fg;		/* it has the terminal's foreground, and a sentinel */
+	pid_t pid;	/* the command */
+	pid_t pgid;	/* its process group: the sentinel's, or its own */
+	pid_t sentinel; /* 0 when there is none */
+	int lifeline;	/* the sentinel ends when this closes */
+	int out;	/* the read end of the command's stdout */
+};
+
+/*
+ * Start cmd with the signals in mask held back.  -1 with errno set when it
+ * cannot be started; a sentinel that was started is still the caller's to
+ * end.
+ */
 static int
-reap(pid_t pid, long long deadline, int *status)
+start_command(struct child *c, const char *cmd, const sigset_t *mask)
 {
+	int p[2];
+
+	if (c->fg && (c->sentinel = spawn_sentinel(mask, &c->lifeline)) < 0) {
+		c->sentinel = 0;
+		return -1;
+	}
+	if (pipe(p) != 0)
+		return -1;
+	/* the terminal goes to the sentinel's group before the command joins it,
+	 * so that the command never reads it from the background */
+	if (c->fg)
+		set_foreground(c->sentinel);
+	if ((c->pid = fork()) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (c->pid == 0) {
+		close(p[0]);
+		exec_command(cmd, p[1], c->sentinel, mask);
+	}
+	close(p[1]);
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	c->out = p[0];
+	c->pgid = c->fg ? c->sentinel : c->pid;
+	setpgid(c->pid, c->pgid);
+	command_pgid = c->pgid;
+	return 0;
+}
+
+/*
+ * Read the command's output into b until the command has exited and what it
+ * wrote is read: to end of file, or what is in the pipe when it exits (a
+ * background child of the command may hold the pipe open for ever).
+ * *ended says the command was reaped, with its wait status in *status; a
+ * command that stops (Ctrl-Z) is not waited for.
+ */
+static int
+collect(const struct child *c, long long deadline, struct buf *b, int *status, int *ended)
+{
+	struct pollfd pfd = {c->out, POLLIN, 0};
+	char chunk[512];
+	long long left;
+	ssize_t n;
 	pid_t r;
+	int rc = SECRET_OK;
 
 	for (;;) {
-		r = waitpid(pid, status, WNOHANG);
-		if (r == pid)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return 0;
-		if (clock_ms() >= deadline)
-			return -1;
-		clock_sleep_ms(10);
+		if (!*ended) {
+			r = waitpid(c->pid, status, WNOHANG | WUNTRACED);
+			if (r == c->pid && WIFSTOPPED(*status)) {
+				rc = SECRET_ESTOPPED;
+				break;
+			}
+			/* no status at all (ECHILD) is a failure, never "exited 0" */
+			if (r < 0 && errno != EINTR) {
+				rc = SECRET_EIO;
+				break;
+			}
+			*ended = r == c->pid;
+		}
+		if (*ended && pfd.fd < 0)
+			break;
+		if ((left = deadline - clock_ms()) <= 0) {
+			rc = *ended ? SECRET_OK : SECRET_ETIMEDOUT;
+			break;
+		}
+		n = poll(&pfd, 1, *ended ? 0 : left < TICK_MS ? (int)left : TICK_MS);
+		if (n == 0 && *ended)
+			break;
+		if (n < 0 && errno != EINTR) {
+			rc = SECRET_EIO;
+			break;
+		}
+		if (n <= 0)
+			continue;
+		n = read(c->out, chunk, sizeof(chunk));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			rc = SECRET_EIO;
+			break;
+		}
+		if (n == 0) {
+			pfd.fd = -1; /* poll() skips it from now on */
+			continue;
+		}
+		if ((rc = buf_append(b, chunk, (size_t)n)) != BUF_OK) {
+			rc = rc == BUF_ECAP ? SECRET_ETOOBIG : SECRET_ENOMEM;
+			break;
+		}
 	}
+	secret_wipe(chunk, sizeof(chunk));
+	return rc;
+}
+
+/* kill a command that has not ended, with its group, and reap it */
+static void
+kill_command(const struct child *c, int *status)
+{
+	kill(-c->pgid, SIGKILL);
+	kill(c->pid, SIGKILL); /* should it have left the group (setsid) */
+	while (waitpid(c->pid, status, 0) < 0 && errno == EINTR)
+		;
 }
 
 /*
@@ -341,52 +524,58 @@ reap(pid_t pid, long long deadline, int *status)
  * the secret.  Its stdin and stderr are the user's, so that a password
  * manager can prompt (on a terminal, it runs in the foreground); it gets
  * none of our descriptors and no NITRO_CLIENT_SECRET.  It runs in its own
- * process group, which is killed when it outlives the deadline or writes
- * more than a secret can be.  *status is its wait status; nothing it wrote
- * is ever shown.
+ * process group, which is killed when the command outlives the deadline,
+ * stops or writes more than a secret can be.  *status is its wait status
+ * (for a command that stopped, the stop's); nothing it wrote is ever shown.
  */
 int
 secret_run_command(const char *cmd, long long deadline, char **out, size_t *outlen, int *status)
 {
+	struct child c = {.pid = -1, .pgid = -1, .lifeline = -1, .out = -1};
 	struct buf b = BUF_INIT(SECRET_MAX + 2);
-	int p[2], rc = SECRET_OK, fg;
+	struct sigaction dfl, chld;
+	sigset_t block, mask;
+	int rc = SECRET_EIO, ended = 0, saved, st;
 	char *nl;
-	pid_t pid;
 
 	*out = NULL;
 	*outlen = 0;
 	*status = 0;
-	if (pipe(p) != 0)
-		return SECRET_EIO;
 	fflush(NULL);
-	fg = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
-	if ((pid = fork()) < 0) {
-		close(p[0]);
-		close(p[1]);
-		return SECRET_EIO;
+	c.fg = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+	our_pgid = c.fg ? getpgrp() : 0;
+	/* an ignored SIGCHLD (a parent's choice) lets the kernel reap the command
+	 * and its status with it */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &dfl, &chld);
+	/* a SIGINT or SIGTERM before the group is on record would orphan it */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &mask);
+	if (start_command(&c, cmd, &mask) != 0) {
+		saved = errno;
+	} else {
+		sigprocmask(SIG_SETMASK, &mask, NULL);
+		rc = collect(&c, deadline, &b, status, &ended);
+		saved = errno;
+		close(c.out);
+		if (!ended)
+			kill_command(&c, rc == SECRET_ESTOPPED ? &st : status);
 	}
-	if (pid == 0) {
-		close(p[0]);
-		exec_command(cmd, p[1], fg);
-	}
-	close(p[1]);
-	fcntl(p[0], F_SETFD, FD_CLOEXEC);
-	setpgid(pid, pid);
-	our_pgid = fg ? getpgrp() : 0;
-	command_pgid = pid;
-	if (fg)
-		set_foreground(pid);
-	rc = read_all(p[0], deadline, 0, &b);
-	close(p[0]);
-	if (rc != SECRET_OK || reap(pid, deadline, status) != 0) {
-		kill(-pid, SIGKILL);
-		waitpid(pid, status, 0);
-		if (rc == SECRET_OK)
-			rc = SECRET_ETIMEDOUT;
-	}
-	if (fg)
-		set_foreground(getpgrp());
+	if (c.fg)
+		set_foreground((pid_t)our_pgid);
 	command_pgid = 0;
+	/* a Ctrl-C that the sentinel passed on arrives by the time it is reaped */
+	if (c.sentinel > 0) {
+		close(c.lifeline);
+		while (waitpid(c.sentinel, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	sigaction(SIGCHLD, &chld, NULL);
+	errno = saved;
 	if (rc == SECRET_OK && !(WIFEXITED(*status) && WEXITSTATUS(*status) == 0))
 		rc = SECRET_ECOMMAND;
 	/* the first line only: what follows its line ending goes */
@@ -421,7 +610,7 @@ secret_read_file(const char *path, long long deadline, char **out, size_t *outle
 	rc = read_all(fd, deadline, tty, &b);
 	saved = errno;
 	if (tty) {
-		secret_restore_tty();
+		restore_echo();
 		fputc('\n', stderr);
 	}
 	if (fd != STDIN_FILENO)
@@ -479,6 +668,11 @@ load_failed(const struct secret_source *src, int rc, int status)
 		break;
 	case SECRET_ECOMMAND:
 		command_failed(w, status);
+		break;
+	case SECRET_ESTOPPED:
+		msg_err("%s: the command was stopped by signal %d; its process group was killed "
+			"and nothing was sent",
+			w, WSTOPSIG(status));
 		break;
 	case SECRET_ETIMEDOUT:
 		if (cmd)

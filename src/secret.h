@@ -23,6 +23,7 @@ enum secret_status {
 	SECRET_ENUL,
 	SECRET_EBOM,
 	SECRET_ECOMMAND, /* the command failed; its wait status says how */
+	SECRET_ESTOPPED, /* the command stopped (Ctrl-Z); its wait status says how */
 	SECRET_ENOMEM
 };
 
@@ -52,7 +53,7 @@ const char *secret_cache_key(const struct secret_source *src, const char *secret
 
 void secret_harden(void);
 void secret_unharden(void);
-void secret_restore_tty(void);
+void secret_abort(void);
 void secret_use_wiping_json_allocator(void);
 unsigned long secret_json_alloc_failures(void);
 void secret_json_free(void *p);

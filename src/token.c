@@ -48,6 +48,11 @@ token_request_body(const char *client_id, const char *secret, struct buf *out)
 		return TOKEN_ENOMEM;
 	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
+	/* jansson drops a key it had no memory for and still returns the rest */
+	if (s != NULL && secret_json_alloc_failures() != failures) {
+		secret_json_free(s);
+		s = NULL;
+	}
 	if (s == NULL)
 		return TOKEN_ENOMEM;
 	rc = buf_puts(out, s) == BUF_OK ? TOKEN_OK : TOKEN_ENOMEM;
@@ -151,25 +156,24 @@ field(json_t *o, const char *camel, const char *snake, json_t **out, char *why, 
 }
 
 /*
- * The "exp" claim of a JWT (header.payload.signature, each base64url), 0
- * when the token is not a JWT or has no numeric exp, -1 when out of memory.
- * The payload is loaded as the response body is, so that one claim too big
- * for jansson (a 30-digit number, 1e400) does not hide the exp beside it.
+ * The payload of a JWT (header.payload.signature, each base64url), new, or
+ * NULL when the token is not a JWT (*nomem says when memory ran out).  It
+ * is loaded as the response body is, so that one claim too big for jansson
+ * (a 30-digit number, 1e400) does not hide the claims beside it.
  */
-static long long
-jwt_exp(const char *token)
+static json_t *
+jwt_payload(const char *token, int *nomem)
 {
 	const char *p = strchr(token, '.'), *q;
 	struct base64_decode_ctx ctx;
 	struct buf enc = BUF_INIT(TOKEN_MAX + 3), dec = BUF_INIT(TOKEN_MAX);
 	uint8_t tmp[BASE64_DECODE_LENGTH(64)];
-	json_t *root = NULL, *exp;
-	long long out = 0;
+	json_t *root = NULL;
 	size_t i, n, chunk;
-	int nomem = 0;
 
+	*nomem = 0;
 	if (p == NULL || (q = strchr(p + 1, '.')) == NULL || strchr(q + 1, '.') != NULL)
-		return 0;
+		return NULL;
 	/* the payload, with the padding that JWTs leave out and nettle wants */
 	if (buf_append(&enc, p + 1, (size_t)(q - p - 1)) != BUF_OK)
 		goto out;
@@ -186,18 +190,30 @@ jwt_exp(const char *token)
 	}
 	if (!base64_decode_final(&ctx) || dec.len == 0)
 		goto out;
-	root = load_json(dec.data, dec.len, 0, &nomem);
+	root = load_json(dec.data, dec.len, 0, nomem);
+out:
+	secret_wipe(tmp, sizeof(tmp));
+	buf_release(&enc);
+	buf_release(&dec);
+	return root;
+}
+
+/* a JWT's "exp": 0 when it is not a JWT or has no numeric exp, -1 when out of memory */
+static long long
+jwt_exp(const char *token)
+{
+	json_t *root, *exp;
+	long long out = 0;
+	int nomem;
+
+	root = jwt_payload(token, &nomem);
 	if (nomem)
 		out = -1;
 	exp = json_object_get(root, "exp");
 	if (json_is_number(exp) && json_number_value(exp) >= 1 &&
 	    json_number_value(exp) < (double)(LLONG_MAX / 2))
 		out = (long long)json_number_value(exp);
-out:
-	secret_wipe(tmp, sizeof(tmp));
 	json_decref(root);
-	buf_release(&enc);
-	buf_release(&dec);
 	return out;
 }
 
@@ -337,4 +353,34 @@ token_release(struct token *tok)
 	secret_free(tok->access_token);
 	secret_free(tok->token_type);
 	tok->access_token = tok->token_type = NULL;
+}
+
+/*
+ * What a JWT says about itself, for --status: a new JSON object holding the
+ * claims iss, sub, aud, iat and exp that its payload has, or NULL when the
+ * token is not a JWT (or out of memory).  Nothing is verified: neither the
+ * signature nor who issued it; the caller must say so wherever it shows
+ * these.
+ */
+json_t *
+token_jwt_claims(const char *token)
+{
+	static const char *const names[] = {"iss", "sub", "aud", "iat", "exp"};
+	json_t *root, *out = NULL, *v;
+	size_t i;
+	int nomem;
+
+	root = jwt_payload(token, &nomem);
+	if (!json_is_object(root) || (out = json_object()) == NULL)
+		goto out;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if ((v = json_object_get(root, names[i])) != NULL &&
+		    json_object_set(out, names[i], v) != 0) {
+			json_decref(out);
+			out = NULL;
+			break;
+		}
+out:
+	json_decref(root);
+	return out;
 }

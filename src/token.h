@@ -41,5 +41,6 @@ int token_parse(const char *body, size_t len, long long sent_at, struct token *t
 int token_parse_error(const char *body, size_t len, struct oauth_error *e);
 int token_check(const char *access_token, const char *token_type, char *why, size_t whysz);
 void token_release(struct token *tok);
+struct json_t *token_jwt_claims(const char *token);
 
 #endif

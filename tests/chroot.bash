@@ -9,7 +9,8 @@
 # bind-mounted /dev would delete this machine's device nodes.
 
 DIR=${MATRIX_DIR:-/var/tmp/nitro-token-matrix}
-MIRROR=${MATRIX_MIRROR:-http://deb.debian.org/debian}
+# the machine's own Debian mirror, or $DEBIAN_MIRROR (packaging/mirror.sh)
+MIRROR_SH="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/packaging/mirror.sh"
 
 # mounts_below DIR: the mount points at or under DIR, deepest first
 mounts_below() {
@@ -38,11 +39,12 @@ safe_rm() {
 # certificates (/usr/local/share/ca-certificates) go in too, so that
 # registries behind a TLS-inspecting proxy are trusted there as here.
 base() {
-	local b="$DIR/$1.base"
+	local b="$DIR/$1.base" mirror
 	[ -e "$b/.nitro-matrix-ok" ] && return 0
 	mkdir -p "$DIR"
 	safe_rm "$b" || return 1
-	debootstrap --variant=minbase "$1" "$b" "$MIRROR" >"$DIR/$1.debootstrap.log" 2>&1 || return 1
+	mirror=$("$MIRROR_SH") || return 1
+	debootstrap --variant=minbase "$1" "$b" "$mirror" >"$DIR/$1.debootstrap.log" 2>&1 || return 1
 	chroot "$b" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq --no-install-recommends make ca-certificates && apt-get clean' \
 		>>"$DIR/$1.debootstrap.log" 2>&1 || return 1

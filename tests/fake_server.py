@@ -30,6 +30,14 @@ have:
 every answer can carry a different token.  Without a responses file the
 answer is a valid AuthTokenResponse.
 
+The API side: every token in a 200 answer is remembered, valid for its
+expiresIn/expires_in seconds from the answer (or for ever without one).
+GET /api/test (and no other path) with "Authorization: Bearer TOKEN" answers 200 for a valid
+token, else 401 with problem JSON (RFC 9457: type, title, status, detail).
+POST /_control/rotate revokes every token issued so far, as rotating an
+application's credentials does.  Neither is logged in --log nor counted
+as a request; they are logged in LOG.api instead.
+
 The server also acts as a forward proxy: it accepts absolute-form request
 targets (logged in full as "target") and tunnels CONNECT requests to the
 host and port they name (logged with method CONNECT).
@@ -53,6 +61,9 @@ DEFAULT = {"status": 200, "body": {"accessToken": "test-token-1",
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fake-nitro/1"
+    # TCP_NODELAY: with Nagle's algorithm every small answer after the first
+    # write would wait for the client's delayed ACK (some 40 ms)
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):
         pass
@@ -111,6 +122,62 @@ class Handler(BaseHTTPRequestHandler):
         # "{n}" anywhere in an answer becomes the request's number, from 1
         return json.loads(json.dumps(item).replace("{n}", str(n + 1)))
 
+    def _remember(self, status, payload):
+        """A token in a 200 answer is valid until it expires or a rotation."""
+        try:
+            body = json.loads(payload.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return
+        if status != 200 or not isinstance(body, dict):
+            return
+        tok = body.get("accessToken", body.get("access_token"))
+        life = body.get("expiresIn", body.get("expires_in"))
+        if not isinstance(tok, str):
+            return
+        until = time.time() + life if isinstance(life, (int, float)) and life > 0 else None
+        with self.server.lock:
+            self.server.issued[tok] = until
+            self.server.revoked.discard(tok)
+
+    def _problem(self, kind, detail):
+        p = {"type": "https://fake-nitro.invalid/problems/" + kind,
+             "title": "Unauthorized", "status": 401, "detail": detail}
+        self._send(401, {"Content-Type": "application/problem+json",
+                         "WWW-Authenticate": 'Bearer error="invalid_token"'},
+                   json.dumps(p).encode())
+
+    def _api(self, path, body):
+        """The API side: the rotate control and the authenticated test endpoint."""
+        auth = self.headers.get("Authorization") or ""
+        with self.server.lock:
+            with open(self.server.log_path + ".api", "a") as f:
+                f.write(json.dumps({"method": self.command, "path": path,
+                                    "authorization": auth, "time": time.time()}) + "\n")
+        if path == "/_control/rotate" and self.command == "POST":
+            with self.server.lock:
+                n = len(self.server.issued)
+                self.server.revoked.update(self.server.issued)
+                self.server.issued.clear()
+            self._send(200, {"Content-Type": "application/json"},
+                       json.dumps({"revoked": n}).encode())
+            return
+        scheme, _, tok = auth.partition(" ")
+        with self.server.lock:
+            known = tok in self.server.issued
+            until = self.server.issued.get(tok)
+            revoked = tok in self.server.revoked
+        if scheme != "Bearer" or not tok:
+            self._problem("missing-token", "no bearer token in the Authorization header")
+        elif revoked:
+            self._problem("token-revoked", "the access token was revoked by a credential rotation")
+        elif not known:
+            self._problem("unknown-token", "the access token was not issued here")
+        elif until is not None and time.time() >= until:
+            self._problem("token-expired", "the access token expired")
+        else:
+            self._send(200, {"Content-Type": "application/json"},
+                       json.dumps({"ok": True}).encode())
+
     def _send(self, status, headers, payload):
         self.send_response(status)
         for k, v in headers.items():
@@ -123,6 +190,9 @@ class Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         target = self.path
         path = urlsplit(target).path if target.startswith("http") else target
+        if path in ("/api/test", "/_control/rotate"):
+            self._api(path, body)
+            return
         violation = self._contract(path, body)
         self._log(path, target, body, violation or "ok")
         if violation:
@@ -165,6 +235,7 @@ class Handler(BaseHTTPRequestHandler):
         else:
             headers.setdefault("Content-Type", "application/json")
             payload = json.dumps(r.get("body", {})).encode()
+        self._remember(status, payload)
         self._send(status, headers, payload)
 
     do_POST = do_GET = do_PUT = do_DELETE = do_PATCH = _handle
@@ -242,6 +313,8 @@ def main():
     srv.daemon_threads = True
     srv.lock = threading.Lock()
     srv.count = 0
+    srv.issued = {}  # token -> time.time() it expires, or None
+    srv.revoked = set()
     srv.log_path = a.log
     srv.responses_path = a.responses
     if a.cert:

@@ -187,6 +187,23 @@ STATUS_TABLE='{"status":400,"body":{"error":"invalid_request","error_description
 	[ "$output" = "nitro-token: invalid response from $BASE/oauth/token: response is not JSON" ]
 }
 
+@test "numbers too large for jansson: 64 in one answer are read as 0, one more is refused" {
+	start_server
+	local big64 big65
+	big64=$(printf '1e999,%.0s' $(seq 63))1e999
+	big65=$big64,1e999
+	respond "$(jq -cn --arg b "{\"accessToken\":\"t\",\"other\":[$big64]}" '{status:200, headers:{"Content-Type":"application/json"}, raw:$b}')"
+	run --separate-stderr nts
+	[ "$status" -eq 0 ]
+	[ "$output" = t ]
+	[ "$stderr" = "" ]
+	respond "$(jq -cn --arg b "{\"accessToken\":\"t\",\"other\":[$big65]}" '{status:200, headers:{"Content-Type":"application/json"}, raw:$b}')"
+	run --separate-stderr nts
+	[ "$status" -eq 8 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "nitro-token: invalid response from $BASE/oauth/token: response is not JSON" ]
+}
+
 @test "expires_at counts from when the request was sent" {
 	start_server
 	respond '{"status":200,"body":{"access_token":"t","expires_in":100}, "delay": 1.2}'

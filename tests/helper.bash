@@ -159,3 +159,15 @@ assert_one_good_request() {
 	[ "$(request 1 '.body | fromjson | .clientID')" = "$ID" ]
 	[ "$(request 1 '.body | fromjson | .clientSecret')" = "$SECRET" ]
 }
+
+# rotate: the fake server revokes every token it issued, as a credential rotation does
+rotate() {
+	curl -sf -X POST "$BASE/_control/rotate" >/dev/null
+}
+
+# api_status TOKEN: the HTTP status of the fake API's test endpoint for TOKEN
+# (the header goes through curl's config on stdin, not on its argv)
+api_status() {
+	printf 'header = "Authorization: Bearer %s"\n' "$1" |
+		curl -s -K - -o /dev/null -w '%{http_code}' "$BASE/api/test"
+}

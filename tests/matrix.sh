@@ -4,7 +4,13 @@
 # release would.  For each release, a minimal tree made by debootstrap, with
 # only make and ca-certificates added, gets a copy of the tracked files and
 # runs the README's "make deps && make" and "make check" inside chroot.
-# Prints one line per release and exits 1 when any failed.
+# Prints one TAP line per release ("ok 1 bookworm: ...") and exits 1 when
+# any failed.
+#
+# tests/matrix.sh --deps (make deps-check) tries the set-up instead: in a
+# fresh Debian 12 tree, "make deps" then "make deps-qa", each timed, each
+# quiet (a screen of output at most), then the QA gates' tools are there;
+# one TAP line each.
 #
 # The trees, and the rules for mounting into them and deleting them, are
 # in tests/chroot.bash.  Needs root.
@@ -35,23 +41,77 @@ run() {
 	return $rc
 }
 
+# the QA gates' commands that make deps-qa must have installed
+QA_TOOLS="clang clang-format shellcheck valgrind lintian debootstrap musl-gcc aarch64-linux-gnu-gcc
+	qemu-aarch64-static buildah podman runc pass gpg dpkg-buildpackage cmake m4 git"
+
+# installed TREE: how many packages TREE has
+installed() {
+	# shellcheck disable=SC2016 # dpkg-query's format, not the shell's
+	chroot "$1" dpkg-query -W -f '${Status}\n' | grep -c ' installed$'
+}
+
+# step TREE TARGET BEFORE N: make TARGET in TREE, timed; fails when make does,
+# or when it says more than a screen (24 lines)
+step() {
+	local t0 n rc=0 log="$DIR/deps.$2.log"
+	t0=$(date +%s)
+	in_tree "$1" "cd /src && make $2" >"$log" 2>&1 || rc=1
+	n=$(wc -l <"$log")
+	if [ "$rc" -eq 0 ] && [ "$n" -le 24 ]; then
+		echo "ok $4 make $2: $(($(installed "$1") - $3)) packages in $(($(date +%s) - t0)) s, $n lines of output"
+	else
+		echo "not ok $4 make $2: $(($(date +%s) - t0)) s, $n lines of output; the log is $log"
+		return 1
+	fi
+}
+
+# deps: make deps, then make deps-qa, in a fresh bookworm
+deps() {
+	local r n0 n1 missing c
+	base bookworm || die "cannot make the tree (see $DIR/bookworm.debootstrap.log)"
+	trap 'unmount_all "$DIR/deps.run"' EXIT
+	r=$(fresh bookworm deps.run) || die "cannot prepare $DIR/deps.run"
+	mkdir -p "$r/src"
+	(cd "$SRC" && git ls-files -z | tar --null -T - -cf -) | tar -C "$r/src" -xf - || return 1
+	echo 1..3
+	n0=$(installed "$r")
+	step "$r" deps "$n0" 1 || return 1
+	n1=$(installed "$r")
+	step "$r" deps-qa "$n1" 2 || return 1
+	for c in $QA_TOOLS; do
+		in_tree "$r" "command -v $c" >/dev/null || missing="${missing:-} $c"
+	done
+	if [ -n "${missing:-}" ]; then
+		echo "not ok 3 the QA tools are there: not installed:$missing"
+		return 1
+	fi
+	echo "ok 3 the QA tools are there: $(echo "$QA_TOOLS" | wc -w) commands"
+}
+
 [ "$(id -u)" -eq 0 ] || die "needs root (debootstrap, chroot, mount)"
 command -v debootstrap >/dev/null || die "needs debootstrap (make deps installs it)"
 mkdir -p "$DIR"
+if [ "${1:-}" = --deps ]; then
+	deps
+	exit
+fi
 trap 'for s in $SUITES; do unmount_all "$DIR/$s.run"; done' EXIT
 
-failed=0
+failed=0 i=0
+echo "1..$(echo "$SUITES" | wc -w)"
 for s in $SUITES; do
 	start=$(date +%s)
+	i=$((i + 1))
 	if ! base "$s"; then
-		echo "$s: FAILED to make the tree (see $DIR/$s.debootstrap.log)"
+		echo "not ok $i $s: cannot make the tree (see $DIR/$s.debootstrap.log)"
 		failed=1
 		continue
 	fi
 	if run "$s"; then
-		echo "$s: ok, $(grep -c '^ok ' "$DIR/$s.log") tests passed, $(grep -c '^not ok ' "$DIR/$s.log") failed ($(($(date +%s) - start)) s)"
+		echo "ok $i $s: $(grep -c '^ok ' "$DIR/$s.log") tests passed, $(grep -c '^not ok ' "$DIR/$s.log") failed ($(($(date +%s) - start)) s)"
 	else
-		echo "$s: FAILED ($(($(date +%s) - start)) s); the log is $DIR/$s.log:"
+		echo "not ok $i $s: $(($(date +%s) - start)) s; the log is $DIR/$s.log:"
 		grep -E '^not ok|^E: |^make: \*\*\*' "$DIR/$s.log" | head -20 | sed 's/^/  /'
 		failed=1
 	fi

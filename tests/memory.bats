@@ -20,18 +20,36 @@ setup() {
 	[ -e "$WIPE" ] && [ -e "$FAIL" ] || skip "make check builds the preload libraries"
 }
 
-# wiped ARG...: a run under the wipe checker; it must succeed and say nothing of it
+# wiped [env] [VAR=VALUE...] ARG...: a run under the wipe checker; it must
+# succeed and say nothing of it.  The checker takes its variable for the
+# first process it starts in, so no env(1) may come between it and
+# nitro-token: a leading "env" is dropped and its VAR=VALUE words kept.
 wiped() {
-	run --separate-stderr env LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET="$SECRET" "$@"
+	[ "$1" != env ] || shift
+	run --separate-stderr env LD_BIND_NOW=1 LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET="$SECRET" "$@"
 	[ "$status" -eq 0 ] || { echo "status $status: $stderr"; return 1; }
 	[[ "$stderr" != *wipe-check* ]]
 }
 
+# the Python interpreter itself, not a wrapper in PATH (pyenv's shims are
+# shell scripts, which would take the checker and its variable for themselves)
+python_exe() {
+	python3 -c 'import sys; print(sys.executable)'
+}
+
 @test "the wipe checker itself: a secret freed unwiped aborts the run" {
-	run env LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET=abc123 \
-		python3 -c 'import ctypes; libc = ctypes.CDLL(None); p = libc.strdup(b"xx abc123 yy"); libc.free(ctypes.c_void_p(p))'
+	# strdup's pointer whole (restype), wherever the heap lies
+	run env LD_BIND_NOW=1 LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET=abc123 "$(python_exe)" \
+		-c 'import ctypes; libc = ctypes.CDLL(None); libc.strdup.restype = ctypes.c_void_p; p = libc.strdup(b"xx abc" + b"123 yy"); libc.free(ctypes.c_void_p(p))'
 	[ "$status" -eq 134 ]
-	[[ "$output" == *"wipe-check: a freed block still holds the secret"* ]]
+	[ "$output" = "wipe-check: a freed block still holds the secret" ]
+}
+
+@test "the wipe checker itself: a secret never freed is found at exit" {
+	run env LD_BIND_NOW=1 LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET=abc123 "$(python_exe)" \
+		-c 'import ctypes; libc = ctypes.CDLL(None); libc.strdup.restype = ctypes.c_void_p; libc.strdup(b"xx abc" + b"123 yy")'
+	[ "$status" -eq 134 ]
+	[[ "$output" == "wipe-check: the secret is still in memory at exit ("*")" ]]
 }
 
 @test "no freed block holds the secret: from a flag, the environment, a file, stdin, a command" {
@@ -40,7 +58,7 @@ wiped() {
 	wiped "$NT" -q --no-cache --base-url "$BASE" --client-id "$ID" --client-secret "$SECRET"
 	wiped env NITRO_CLIENT_SECRET="$SECRET" "$NT" --no-cache --base-url "$BASE" --client-id "$ID"
 	wiped "$NT" --no-cache --base-url "$BASE" --client-id "$ID" --client-secret-file "$BATS_TEST_TMPDIR/secret"
-	run --separate-stderr env LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET="$SECRET" \
+	run --separate-stderr env LD_BIND_NOW=1 LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET="$SECRET" \
 		"$NT" --no-cache --base-url "$BASE" --client-id "$ID" --client-secret-file - <"$BATS_TEST_TMPDIR/secret"
 	[ "$status" -eq 0 ]
 	wiped "$NT" --no-cache --base-url "$BASE" --client-id "$ID" \
@@ -61,6 +79,57 @@ wiped() {
 	[ "$(request_count)" = 1 ]
 }
 
+@test "no copy of the secret outlives the run: the config file's line buffer, its last line" {
+	start_server
+	mkdir -p "$HOME/.config/nitro-token"
+	# last, so that no later line of the file overwrites inih's line buffer
+	printf '[default]\nclient-id = %s\nbase-url = %s\nclient-secret = %s\n' "$ID" "$BASE" "$SECRET" \
+		>"$HOME/.config/nitro-token/config"
+	chmod 600 "$HOME/.config/nitro-token/config"
+	wiped "$NT" --no-cache
+	[ "$output" = test-token-1 ]
+	wiped "$NT" --show-config
+	[ "$(request_count)" = 1 ]
+}
+
+@test "no copy of the secret outlives the run: a secret that a higher source replaces or drops" {
+	start_server
+	mkdir -p "$HOME/.config/nitro-token"
+	printf '[default]\nclient-secret = %s\n' "$SECRET" >"$HOME/.config/nitro-token/config"
+	chmod 600 "$HOME/.config/nitro-token/config"
+	printf 'from-the-file-1\n' >"$BATS_TEST_TMPDIR/secret"
+	# the environment replaces the file's value; a file named by a flag drops it
+	wiped env NITRO_CLIENT_SECRET=from-the-env-1 "$NT" --no-cache --base-url "$BASE" --client-id "$ID"
+	wiped "$NT" --no-cache --base-url "$BASE" --client-id "$ID" \
+		--client-secret-file "$BATS_TEST_TMPDIR/secret"
+	[ "$(request 1 '.body | fromjson | .clientSecret')" = from-the-env-1 ]
+	[ "$(request 2 '.body | fromjson | .clientSecret')" = from-the-file-1 ]
+}
+
+@test "no copy of the secret outlives the run: --client-secret twice, a mistyped option, a buffer that grows, a command's second line" {
+	start_server
+	# the first value is replaced by the second, and must go
+	wiped "$NT" -q --no-cache --base-url "$BASE" --client-id "$ID" --client-secret "$SECRET" \
+		--client-secret other-secret-1
+	[ "$(request 1 '.body | fromjson | .clientSecret')" = other-secret-1 ]
+	# an unknown option's value may be a secret typed in the wrong place
+	run --separate-stderr env LD_BIND_NOW=1 LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET="$SECRET" \
+		"$NT" --base-url "$BASE" --client-id "$ID" --client-secre="$SECRET"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "nitro-token: unknown or ambiguous option '--client-secre' (its value is not shown)
+Try 'nitro-token --help' for more information." ]
+	# a secret read in several pieces, so that its buffer grows with it
+	printf 'long-%01995d\n' 7 >"$BATS_TEST_TMPDIR/long"
+	run --separate-stderr env LD_BIND_NOW=1 LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET="long-0000000000" \
+		"$NT" --no-cache --base-url "$BASE" --client-id "$ID" --client-secret-file "$BATS_TEST_TMPDIR/long"
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+	[ "$(request 2 '.body | fromjson | .clientSecret')" = "$(head -1 "$BATS_TEST_TMPDIR/long")" ]
+	# what a secret command prints after its first line (pass(1) prints more)
+	wiped env WIPE_CHECK_SECRET=second-line-42 "$NT" --no-cache --base-url "$BASE" --client-id "$ID" \
+		--client-secret-command "echo first-line-1; echo second-line-\$((40 + 2))"
+	[ "$(request 3 '.body | fromjson | .clientSecret')" = first-line-1 ]
+}
+
 @test "no freed block holds the secret: every format, and exec mode" {
 	start_server
 	local f
@@ -74,14 +143,17 @@ wiped() {
 # oom_walk EXPECTED ARG...: fail the 1st, 2nd, 3rd ... allocation of a run
 # until the run makes no more; every failed run must exit 1 saying "out of
 # memory", print nothing, and leave the cache whole; a run may also recover
-# and print EXPECTED
+# and print EXPECTED.  NITRO_CLIENT_SECRET is $SECRET, or $OOM_SECRET when
+# a test sets it (empty: unset); OOM_ONCE=1 fails the Nth allocation alone
+# instead of every one from the Nth on
 oom_walk() {
 	local expected=$1 n last
 	shift
 	for ((n = 1; n < 2000; n++)); do
 		rm -f "$BATS_TEST_TMPDIR/reached"
 		run --separate-stderr env LD_PRELOAD="$FAIL" FAIL_ALLOC_AT=$n \
-			FAIL_ALLOC_REACHED="$BATS_TEST_TMPDIR/reached" NITRO_CLIENT_SECRET="$SECRET" "$@"
+			FAIL_ALLOC_REACHED="$BATS_TEST_TMPDIR/reached" ${OOM_ONCE:+FAIL_ALLOC_ONCE=1} \
+			NITRO_CLIENT_SECRET="${OOM_SECRET-$SECRET}" "$@"
 		[ -e "$BATS_TEST_TMPDIR/reached" ] || break
 		if [ "$status" -eq 0 ]; then
 			[ "$output" = "$expected" ] || { echo "allocation $n: output '$output'"; return 1; }
@@ -127,4 +199,40 @@ oom_walk() {
 	# (a flag beats the NITRO_CLIENT_SECRET that oom_walk sets)
 	oom_walk test-token-1 "$NT" --base-url "$BASE" --client-id "$ID" --no-cache \
 		--client-secret-command "echo '$SECRET'"
+}
+
+@test "out of memory at every allocation of a run with --client-secret, whose copy cli.c makes" {
+	start_server
+	# the flag alone, and one failure at a time: a copy lost to no memory
+	# must not pass for no secret
+	OOM_SECRET='' OOM_ONCE=1 oom_walk test-token-1 "$NT" -q --base-url "$BASE" --client-id "$ID" --no-cache \
+		--client-secret "$SECRET"
+}
+
+@test "out of memory at one allocation at a time of a cold fetch: each is out of memory or recovered" {
+	start_server
+	OOM_ONCE=1 oom_walk test-token-1 "$NT" --base-url "$BASE" --client-id "$ID" --refresh
+}
+
+@test "out of memory at one allocation at a time, in every format" {
+	start_server
+	respond '{"status":200,"body":{"access_token":"t1"}}'
+	local f
+	for f in json export fish powershell dotenv header curl azure; do
+		OOM_ONCE=1 oom_walk "$(nts --no-cache -f "$f")" "$NT" --base-url "$BASE" --client-id "$ID" --no-cache -f "$f"
+	done
+}
+
+@test "no freed block holds the token: every format, exec mode, a hit, a token longer than a small buffer" {
+	start_server
+	local f tok
+	tok="tok-$(printf 'x%.0s' $(seq 300))"
+	respond_token "$tok"
+	for f in token json export fish powershell dotenv header curl azure; do
+		wiped WIPE_CHECK_TOKEN="$tok" NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" \
+			--client-id "$ID" -f "$f"
+	done
+	wiped WIPE_CHECK_TOKEN="$tok" NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" \
+		--client-id "$ID" -- true
+	[ "$(request_count)" = 1 ]
 }

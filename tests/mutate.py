@@ -12,6 +12,14 @@ for a mutant they did not kill; the file is always restored.  Prints the
 score over the non-equivalent mutants and every survivor as FILE:LINE,
 original, mutant.  Mutants listed in tests/mutate-equivalent.txt change
 nothing observable and are not run.
+
+The sample is stratified: each file of src/ gets its share (MUTATE_N split
+as evenly as the files' mutants allow, the files taken in turn), so that a
+small sample still reaches every file.  The unmutated code is tested first
+(the related files of the whole sample at the start, the whole suite the
+first time a mutant gets that far), and a test that fails there is ignored
+afterwards: only a test that passes on the real code and fails on the
+mutant kills it (a hang counts as a kill).
 """
 import os
 import random
@@ -25,16 +33,16 @@ SRC = os.path.join(ROOT, "src")
 # the bats files that exercise each source file most directly
 RELATED = {
     "buf.c": ["fetch.bats", "memory.bats"],
-    "cache.c": ["cache.bats"],
+    "cache.c": ["cache.bats", "faults.bats"],
     "cli.c": ["cli.bats", "docs.bats"],
     "compat.c": ["memory.bats", "config.bats"],
-    "config.c": ["config.bats", "secrets.bats"],
-    "http.c": ["network.bats", "fetch.bats"],
-    "main.c": ["fetch.bats", "cli.bats", "output.bats"],
-    "msg.c": ["network.bats", "cli.bats"],
-    "output.c": ["output.bats"],
-    "secret.c": ["config.bats", "secrets.bats", "memory.bats"],
-    "token.c": ["fetch.bats"],
+    "config.c": ["config.bats", "secrets.bats", "faults.bats"],
+    "http.c": ["network.bats", "fetch.bats", "messages.bats"],
+    "main.c": ["fetch.bats", "cli.bats", "output.bats", "cache.bats", "messages.bats", "faults.bats"],
+    "msg.c": ["messages.bats", "network.bats", "cli.bats"],
+    "output.c": ["output.bats", "faults.bats"],
+    "secret.c": ["config.bats", "secrets.bats", "memory.bats", "faults.bats"],
+    "token.c": ["fetch.bats", "messages.bats"],
 }
 
 STATUS_SWAPS = [
@@ -50,13 +58,17 @@ STATUS_SWAPS = [
     ("CACHE_OK", "CACHE_MISS"), ("BUF_ECAP", "BUF_ENOMEM"),
 ]
 DELETABLE = ("secret_wipe", "secret_free", "buf_release", "cache_release", "close",
-             "fsync", "unlinkat", "json_decref", "token_release", "secret_restore_tty",
-             "secret_unharden", "sigprocmask", "fclose")
+             "fsync", "unlinkat", "json_decref", "token_release", "secret_abort",
+             "secret_unharden", "sigprocmask", "fclose", "explicit_bzero")
 OPS = [
     (r"==", "!="), (r"!=", "=="), (r"(?<![<-])<=", "<"), (r"(?<![<-])<(?![<=])", "<="),
     (r"(?<![>-])>=", ">"), (r"(?<![>-])>(?![>=])", ">="), (r"&&", "||"), (r"\|\|", "&&"),
     (r"!(?=[A-Za-z_(])", ""), (r"return 0;", "return 1;"), (r"return 1;", "return 0;"),
 ]
+
+
+# the program and the test drivers linked with its objects, rebuilt for each mutant
+BUILD = ["make", "-s", "nitro-token", "tests/quote", "tests/unit"]
 
 
 def code_part(line):
@@ -113,6 +125,23 @@ def equivalents():
     return eq
 
 
+def function_of(name, i):
+    """The function that line i of src/name is in (its name starts a line)."""
+    lines = open(os.path.join(SRC, name)).read().split("\n")
+    for line in reversed(lines[:i + 1]):
+        m = re.match(r"^([a-z_][a-z0-9_]*)\(", line)
+        if m:
+            return m.group(1)
+    return ""
+
+
+def equivalent(m, eq):
+    """An entry names FILE, or FILE:FUNCTION where the same line occurs twice."""
+    name, i, orig, new = m
+    return ((name, orig.strip(), new.strip()) in eq or
+            ("%s:%s" % (name, function_of(name, i)), orig.strip(), new.strip()) in eq)
+
+
 def run(cmd, timeout):
     try:
         return subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -121,17 +150,79 @@ def run(cmd, timeout):
         return -1  # a hang is a failure the suite noticed
 
 
+def failing(bats, files, timeout):
+    """The names of the tests that fail in files (TAP), or None for a hang."""
+    try:
+        out = subprocess.run([bats, "--tap"] + files, cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, timeout=timeout).stdout
+    except subprocess.TimeoutExpired:
+        return None
+    names = set()
+    for line in out.decode("utf-8", "replace").split("\n"):
+        m = re.match(r"not ok \d+ (.*?)(?: # .*)?$", line)
+        if m:
+            names.add(m.group(1))
+    return names
+
+
+def killed_by(bats, files, timeout, broken):
+    """1 when a test of files that passes on the real code fails (or the run hangs)."""
+    names = failing(bats, files, timeout)
+    return names is None or bool(names - broken)
+
+
+def stratified(every, n, seed):
+    """n mutants, every file of src/ taken in turn, each file's own shuffled
+    with a generator of its own, so that a change to one file (an equivalent
+    listed, a line added) leaves the other files' picks as they were."""
+    by_file = {}
+    for m in every:
+        by_file.setdefault(m[0], []).append(m)
+    queues = []
+    for name in sorted(by_file):
+        q = by_file[name][:]
+        random.Random("%d/%s" % (seed, name)).shuffle(q)
+        queues.append(q)
+    sample = []
+    while len(sample) < n and any(queues):
+        for q in queues:
+            if q and len(sample) < n:
+                sample.append(q.pop())
+    return sample
+
+
 def main():
     n = int(os.environ.get("MUTATE_N", "60"))
     seed = int(os.environ.get("MUTATE_SEED", "1"))
     bats = os.environ.get("BATS", "bats")
     eq = equivalents()
-    every = [m for m in mutants() if (m[0], m[2].strip(), m[3].strip()) not in eq]
-    sample = random.Random(seed).sample(every, min(n, len(every)))
+    every = [m for m in mutants() if not equivalent(m, eq)]
+    sample = stratified(every, n, seed)
     print("mutate: %d mutants in src/*.c (%d known equivalent), sample of %d, seed %d"
           % (len(every), len(eq), len(sample), seed), flush=True)
+    print("mutate: per file: %s" % ", ".join(
+        "%s %d" % (f, sum(1 for m in sample if m[0] == f))
+        for f in sorted(set(m[0] for m in every))), flush=True)
     if run(["make", "-s", "nitro-token", "test-progs"], 600) != 0:
         sys.exit("mutate: the unmutated tree does not build")
+    # the unmutated code first, its failures nobody's kills: the related
+    # files of the whole sample now, the whole suite when a mutant first
+    # gets that far (with the real file put back for the while)
+    baseline = {}
+
+    def broken(files):
+        key = tuple(files)
+        if key not in baseline:
+            baseline[key] = failing(bats, files, 1800)
+            if baseline[key] is None:
+                sys.exit("mutate: the unmutated suite hangs: %s" % " ".join(files))
+            for name in sorted(baseline[key]):
+                print("mutate: ignored, fails on the unmutated code: %s" % name, flush=True)
+        return baseline[key]
+
+    related = sorted(set("tests/" + f for m in sample for f in RELATED.get(m[0], [])
+                         if os.path.exists(os.path.join(ROOT, "tests", f))))
+    broken(related)
     killed, survivors, stillborn = 0, [], 0
     for k, (name, i, orig, new) in enumerate(sample, 1):
         path = os.path.join(SRC, name)
@@ -141,20 +232,30 @@ def main():
         where = "%s:%d" % ("src/" + name, i + 1)
         try:
             open(path, "w").write("\n".join(lines))
-            if run(["make", "-s", "nitro-token"], 600) != 0:
+            if run(BUILD, 600) != 0:
                 stillborn += 1
                 print("%3d %s does not build" % (k, where), flush=True)
                 continue
-            files = ["tests/" + f for f in RELATED.get(name, [])]
-            if run([bats] + files, 600) != 0 or run([bats, "tests"], 1200) != 0:
+            files = ["tests/" + f for f in RELATED.get(name, [])
+                     if os.path.exists(os.path.join(ROOT, "tests", f))]
+            dead = killed_by(bats, files, 600, broken(related))
+            if not dead and ("tests",) not in baseline:
+                open(path, "w").write(text)
+                run(BUILD, 600)
+                broken(["tests"])
+                open(path, "w").write("\n".join(lines))
+                run(BUILD, 600)
+            if dead or killed_by(bats, ["tests"], 1200, broken(["tests"])):
                 killed += 1
-                print("%3d %s killed" % (k, where), flush=True)
+                print("%3d %s killed: %s -> %s" % (k, where, orig.strip(), new.strip()),
+                      flush=True)
             else:
                 survivors.append((where, orig.strip(), new.strip()))
-                print("%3d %s SURVIVED" % (k, where), flush=True)
+                print("%3d %s SURVIVED: %s -> %s" % (k, where, orig.strip(), new.strip()),
+                      flush=True)
         finally:
             open(path, "w").write(text)
-    run(["make", "-s", "nitro-token"], 600)
+    run(BUILD, 600)
     counted = killed + len(survivors)
     score = 100.0 * killed / counted if counted else 0.0
     print("mutate: %d killed, %d survived, %d did not build; score %.1f%%"

@@ -305,15 +305,18 @@ client-secret-file = /x"
 		sleep 0.02
 	done
 	[ "$(request_count)" = 1 ]
-	local cmdline limits
+	local cmdline limits exe
 	cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline")
 	limits=$(grep 'Max core file size' "/proc/$pid/limits")
+	exe=$(readlink "/proc/$pid/exe")
 	wait "$pid"
-	[[ "$cmdline" == *"--client-secret "* ]]
-	[[ "$cmdline" != *"$SECRET"* ]]
 	# the soft limit only: exec mode gives COMMAND the hard limit back
 	[[ "$limits" =~ Max\ core\ file\ size\ +0\  ]]
 	[ "$(request 1 '.body | fromjson | .clientSecret')" = "$SECRET" ]
+	# the process is the emulator: /proc shows its own copy of the arguments
+	[[ "$exe" != *qemu* ]] || skip "run by $exe: /proc/PID/cmdline is the emulator's argv"
+	[[ "$cmdline" == *"--client-secret "* ]]
+	[[ "$cmdline" != *"$SECRET"* ]]
 }
 
 @test "a secret of 4096 control characters is sent, JSON-escaped" {
@@ -394,5 +397,176 @@ client-secret-file = /x"
 	[ "${lines[2]}" = "echo after: on" ]
 	[ "${lines[3]}" = "secret shown: no" ]
 	[ "${lines[4]}" = "exit: 0" ]
+	assert_one_good_request
+}
+
+# gone PID: no process PID is running (a zombie that nobody reaps is gone)
+gone() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	[ "$(echo "${stat##*) }" | cut -d' ' -f1)" = Z ]
+}
+
+# ignoring_sigchld CMD [ARG...]: CMD with SIGCHLD ignored, as some supervisors leave it
+ignoring_sigchld() {
+	python3 -c 'import os, signal, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+os.execvp(sys.argv[1], sys.argv[1:])' "$@"
+}
+
+@test "a parent that ignores SIGCHLD: a failing command is still exit 3, and nothing is sent" {
+	start_server
+	run --separate-stderr ignoring_sigchld "$NT" --base-url "$BASE" --client-id "$ID" \
+		--client-secret-command "echo '$SECRET'; exit 1"
+	[ "$status" -eq 3 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "nitro-token: --client-secret-command: the command exited with status 1; nothing was sent" ]
+	[ "$(request_count)" = 0 ]
+	run ignoring_sigchld "$NT" --base-url "$BASE" --client-id "$ID" --client-secret-command "echo '$SECRET'"
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	assert_one_good_request
+}
+
+@test "exec mode: COMMAND starts with SIGCHLD at its default, even when ours was ignored" {
+	start_server
+	# the mask of ignored signals, with SIGCHLD's bit
+	local bit=$(($(kill -l CHLD) - 1))
+	run ignoring_sigchld grep SigIgn /proc/self/status
+	[ $((0x${output##*[[:space:]]} >> bit & 1)) = 1 ]
+	run ignoring_sigchld env NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" \
+		-- grep SigIgn /proc/self/status
+	[ "$status" -eq 0 ]
+	[ $((0x${output##*[[:space:]]} >> bit & 1)) = 0 ]
+	assert_one_good_request
+}
+
+@test "a SIGTERM just after the command is started never leaves the command running" {
+	local pids="$BATS_TEST_TMPDIR/pids" i pid c p alive=0
+	export NITRO_CLIENT_SECRET_COMMAND="echo \$\$ >>'$pids'; exec sleep 30"
+	# the command records its pid when it gets to run
+	run timeout 1 "$NT" --base-url http://127.0.0.1:9 --client-id "$ID"
+	[ "$(wc -l <"$pids")" = 1 ]
+	# each SIGTERM comes as soon as the command's process exists
+	for ((i = 0; i < 50; i++)); do
+		"$NT" --base-url http://127.0.0.1:9 --client-id "$ID" &
+		pid=$! c=
+		while [ -z "$c" ] && [ -e "/proc/$pid" ]; do
+			read -r c <"/proc/$pid/task/$pid/children" 2>/dev/null || true
+		done
+		kill -TERM "$pid"
+		wait "$pid" && status=0 || status=$?
+		[ "$status" -eq 143 ]
+	done
+	for p in $(cat "$pids"); do
+		gone "$p" || { alive=$((alive + 1)) && kill -KILL "$p"; }
+	done
+	[ "$alive" = 0 ]
+}
+
+@test "Ctrl-C on a terminal during the command: exit 130 and its group killed, even if it ignores SIGINT" {
+	start_server
+	local pid="$BATS_TEST_TMPDIR/pid"
+	run python3 "$TESTS_DIR/pty_key.py" ready ^C "$NT" --base-url "$BASE" --client-id "$ID" --timeout 8 \
+		--client-secret-command "trap '' INT; echo \$\$ >'$pid'; echo ready >&2; exec sleep 30"
+	[ "$status" -eq 0 ]
+	[ "$output" = "after: ^C
+exit: 130" ]
+	gone "$(cat "$pid")"
+	# a command that dies of the SIGINT: the run was interrupted, the command did not fail
+	run python3 "$TESTS_DIR/pty_key.py" ready ^C "$NT" --base-url "$BASE" --client-id "$ID" --timeout 8 \
+		--client-secret-command "echo ready >&2; exec sleep 30"
+	[ "$output" = "after: ^C
+exit: 130" ]
+	[ "$(request_count)" = 0 ]
+}
+
+@test "Ctrl-Z on a terminal during the command ends the run at once: its group killed, exit 3" {
+	start_server
+	local pid="$BATS_TEST_TMPDIR/pid"
+	run python3 "$TESTS_DIR/pty_key.py" ready ^Z "$NT" --base-url "$BASE" --client-id "$ID" --timeout 8 \
+		--client-secret-command "echo \$\$ >'$pid'; echo ready >&2; exec sleep 30"
+	[ "$status" -eq 0 ]
+	[ "$output" = "after: ^Znitro-token: --client-secret-command: the command was stopped by signal $(kill -l TSTP); its process group was killed and nothing was sent
+exit: 3" ]
+	gone "$(cat "$pid")"
+	[ "$(request_count)" = 0 ]
+}
+
+@test "a command that exits after its line, leaving a child that holds its stdout, is not waited for" {
+	start_server
+	local bg="$BATS_TEST_TMPDIR/bg"
+	run ntc "sleep 30 2>/dev/null & echo \$! >'$bg'; echo '$SECRET'" --timeout 20
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	assert_one_good_request
+	# done while the child still holds the pipe
+	! gone "$(cat "$bg")"
+	kill "$(cat "$bg")"
+	# without a line ending, what it wrote by the time it exits is the secret
+	run ntc "sleep 30 2>/dev/null & echo \$! >'$bg'; printf %s '$SECRET'" --timeout 20
+	[ "$status" -eq 0 ]
+	[ "$(request 2 '.body | fromjson | .clientSecret')" = "$SECRET" ]
+	! gone "$(cat "$bg")"
+	kill "$(cat "$bg")"
+	# and a failure is told at once, not as a command still running at --timeout
+	run --separate-stderr ntc "sleep 30 2>/dev/null & echo \$! >'$bg'; exit 7" --timeout 20
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "nitro-token: --client-secret-command: the command exited with status 7; nothing was sent" ]
+	! gone "$(cat "$bg")"
+	kill "$(cat "$bg")"
+	[ "$(request_count)" = 2 ]
+}
+
+# with_fd FD CMD [ARG...]: CMD with FD open on /dev/null, the soft open-file
+# limit raised to take it, then put back to 1024
+with_fd() {
+	bash -c 'ulimit -Sn $(($1 + 1)) && eval "exec $1</dev/null" && ulimit -Sn 1024 && shift && exec "$@"' _ "$@"
+}
+
+@test "a descriptor above the open-file limit does not reach the command either" {
+	[ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -gt 2000 ] || skip "the hard open-file limit is $(ulimit -Hn)"
+	start_server
+	local fds="$BATS_TEST_TMPDIR/fds"
+	# a child of ours would get it
+	run with_fd 2000 ls /proc/self/fd
+	[[ "$output" == *2000* ]]
+	run with_fd 2000 "$NT" --base-url "$BASE" --client-id "$ID" \
+		--client-secret-command "ls /proc/self/fd >'$fds'; echo '$SECRET'"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$fds")" = "0
+1
+2
+3" ]
+	assert_one_good_request
+}
+
+@test "a descriptor above 65536 does not reach the command" {
+	[ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -gt 70000 ] ||
+		skip "the hard open-file limit ($(ulimit -Hn)) is too low for descriptor 70000"
+	start_server
+	local fds="$BATS_TEST_TMPDIR/fds"
+	run with_fd 70000 ls /proc/self/fd
+	[[ "$output" == *70000* ]]
+	run with_fd 70000 "$NT" --base-url "$BASE" --client-id "$ID" \
+		--client-secret-command "ls /proc/self/fd >'$fds'; echo '$SECRET'"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$fds")" = "0
+1
+2
+3" ]
+	assert_one_good_request
+}
+
+@test "on a terminal the command has the foreground: it may prompt and read the answer there" {
+	start_server
+	run python3 "$TESTS_DIR/pty_prompt.py" "$SECRET" "$NT" --base-url "$BASE" --client-id "$ID" \
+		--client-secret-command 'stty -echo; printf "client secret: " >&2; read -r s; stty echo; echo "$s"'
+	[ "$status" -eq 0 ]
+	[ "$output" = "prompt: client secret: 
+echo during prompt: off
+echo after: on
+secret shown: no
+exit: 0" ]
 	assert_one_good_request
 }

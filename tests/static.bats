@@ -64,3 +64,86 @@ in_empty_root() {
 	[ "$status" -eq 4 ]
 	[ "$(request_count)" = 0 ]
 }
+
+# relro_not_read_only MAPS: the lines of MAPS (a copy of /proc/PID/maps of
+# $NT) in the RELRO range of $NT that are not read-only, or "uncovered" when
+# the range is not wholly mapped; nothing when the range is read-only
+relro_not_read_only() {
+	local page base='' lo hi perms off dev inode path covered=0 rs re from to
+	local -a relro
+	page=$(getconf PAGESIZE)
+	# GNU_RELRO Offset VirtAddr PhysAddr FileSiz MemSiz Flags Align
+	read -ra relro < <(readelf -lW "$NT" | grep GNU_RELRO)
+	while read -r lo perms off dev inode path; do
+		[ "$path" = "$(readlink -f "$NT")" ] || continue
+		hi=$((16#${lo#*-})) lo=$((16#${lo%-*}))
+		if [ -z "$base" ] && [ "$off" = 00000000 ]; then
+			base=$lo
+			rs=$(((base + relro[2]) & ~(page - 1)))
+			re=$(((base + relro[2] + relro[5]) & ~(page - 1)))
+		fi
+		[ -n "$base" ] && [ "$lo" -lt "$re" ] && [ "$hi" -gt "$rs" ] || continue
+		[ "$perms" = r--p ] || echo "$lo-$hi $perms"
+		from=$((lo > rs ? lo : rs)) to=$((hi < re ? hi : re))
+		covered=$((covered + to - from))
+	done <"$1"
+	[ -n "$base" ] && [ "$covered" -eq $((re - rs)) ] || echo uncovered
+}
+
+@test "static: the RELRO range (GOT, .data.rel.ro) is read-only while it runs" {
+	[ "$(readelf -lW "$NT" | grep -c GNU_RELRO)" = 1 ]
+	start_server
+	respond '{"status":200,"body":{"access_token":"relro-token"},"delay":1}'
+	NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "$BASE" --retries 0 \
+		>"$BATS_TEST_TMPDIR/out" &
+	local pid=$! i
+	for i in $(seq 150); do
+		[ "$(request_count)" = 1 ] && break
+		sleep 0.02
+	done
+	cp "/proc/$pid/maps" "$BATS_TEST_TMPDIR/maps"
+	wait "$pid"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = relro-token ]
+	assert_one_good_request
+	run relro_not_read_only "$BATS_TEST_TMPDIR/maps"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+}
+
+# nogetrandom ERRNO: a TLS fetch by $NT with getrandom() failing with ERRNO
+nogetrandom() {
+	[ -x "$ROOT/tests/nogetrandom" ] || skip "tests/nogetrandom not built (make tests/nogetrandom)"
+	start_server --tls
+	run --separate-stderr env NITRO_CLIENT_SECRET="$SECRET" "$ROOT/tests/nogetrandom" "$1" \
+		"$NT" --client-id "$ID" --base-url "$BASE" --cacert "$SRV/ca.pem" --retries 0
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	[ "$stderr" = "" ]
+	assert_one_good_request
+}
+
+@test "static: getrandom() missing (ENOSYS, old kernels): TLS takes /dev/urandom" {
+	nogetrandom ENOSYS
+}
+
+@test "static: getrandom() refused (EPERM, seccomp): TLS takes /dev/urandom" {
+	nogetrandom EPERM
+}
+
+@test "static: a cache hit opens no /dev/urandom (jansson's seed comes from getrandom)" {
+	command -v strace >/dev/null || skip "needs strace (make deps installs it)"
+	with_cache
+	start_server
+	respond_token hit-token
+	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "$BASE"
+	[ "$status" -eq 0 ]
+	run strace -f -qq -e trace=open,openat -o "$BATS_TEST_TMPDIR/trace" \
+		env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "$BASE"
+	[ "$status" -eq 0 ]
+	[ "$output" = hit-token ]
+	[ "$(request_count)" = 1 ]
+	# the hit did read the cache entry (the JSON jansson parses)
+	grep -q "$CACHE" "$BATS_TEST_TMPDIR/trace"
+	run grep -c /dev/urandom "$BATS_TEST_TMPDIR/trace"
+	[ "$output" = 0 ]
+}
