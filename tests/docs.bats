@@ -10,9 +10,9 @@ help_options() {
 	"$NT" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u
 }
 
-@test "every long option in --help is in the man page, README and all three completions" {
+@test "every long option in --help is in the man page and all three completions" {
 	local o f
-	for f in nitro-token.1 README.md completions/nitro-token.bash completions/_nitro-token completions/nitro-token.fish; do
+	for f in nitro-token.1 completions/nitro-token.bash completions/_nitro-token completions/nitro-token.fish; do
 		for o in $(help_options); do
 			grep -qF -- "${o#--}" "$ROOT/$f" || {
 				echo "$f lacks $o"
@@ -244,9 +244,9 @@ complete_bash() {
 	done
 }
 
-@test "README and man page say that an expiresIn of zero or below is an unknown lifetime, as the code does" {
-	grep -q '^- \*\*Lifetime\.\*\* .*' "$ROOT/README.md"
-	sed -n '/^- \*\*Lifetime\.\*\*/,/^- /p' "$ROOT/README.md" | tr '\n' ' ' | grep -q 'zero or negative, fractional, a string, or too large to hold'
+@test "docs/cache.md and the man page say that an expiresIn of zero or below is an unknown lifetime, as the code does" {
+	grep -q '^- \*\*Lifetime\.\*\* .*' "$ROOT/docs/cache.md"
+	sed -n '/^- \*\*Lifetime\.\*\*/,/^- /p' "$ROOT/docs/cache.md" | tr '\n' ' ' | grep -q 'zero or negative, fractional, a string, or too large to hold'
 	mandoc -T ascii "$ROOT/nitro-token.1" | sed 's/.\x08//g' | tr -s ' \n' ' ' | grep -q 'zero or negative, fractional, a string or too large to hold, it is unknown'
 }
 
@@ -269,19 +269,19 @@ man_text() {
 	[ "$(tables option | sort)" = "$(help_options)" ]
 }
 
-@test "every setting: its option in --help; its option, variables and default in README's settings table and the man page" {
+@test "every setting: its option in --help; its option, variables and default in docs/usage.md's settings table and the man page" {
 	local name envs def opt row v help para line
 	help=$("$NT" --help | tr -s ' \n' ' ')
 	while IFS=$'\t' read -r name envs def; do
 		opt=--$name
 		[ "$name" = cache ] && opt=--no-cache
-		row=$(grep "^| .* | \`$name\` | " "$ROOT/README.md") || { echo "README: no row for $name"; return 1; }
-		[[ "$row" == *"\`$opt"* ]] || { echo "README: $name lacks $opt"; return 1; }
+		row=$(grep "^| .* | \`$name\` | " "$ROOT/docs/usage.md") || { echo "docs/usage.md: no row for $name"; return 1; }
+		[[ "$row" == *"\`$opt"* ]] || { echo "docs/usage.md: $name lacks $opt"; return 1; }
 		grep -qF -- "$opt" <<<"$help" || { echo "help: $opt"; return 1; }
 		para=$(man_text | sed -n "/^     \\(-[a-zA-Z], \\)\\?$opt\\( \\|\$\\)/,/^     -/p" | sed '$d' | tr -s ' \n' ' ')
 		[ -n "$para" ] || { echo "man: no $opt"; return 1; }
 		for v in ${envs//,/ }; do
-			[[ "$row" == *"\`$v\`"* ]] || { echo "README: $name lacks $v"; return 1; }
+			[[ "$row" == *"\`$v\`"* ]] || { echo "docs/usage.md: $name lacks $v"; return 1; }
 			grep -q "^\\.It Ev .*\\b$v\\b" "$ROOT/nitro-token.1" || { echo "man ENVIRONMENT: $v"; return 1; }
 		done
 		[ -n "$def" ] || continue
@@ -289,7 +289,7 @@ man_text() {
 		line=$("$NT" --help | grep -- "^  .*$opt[ ,]") || { echo "help: no line for $opt"; return 1; }
 		[[ "$line" != *default* || "$line" == *"default $def"* || "$line" == *"$def (default)"* ]] ||
 			{ echo "help: $name default: $line"; return 1; }
-		[[ "$row" == *"\`$def\`"* || "$row" == *"| $def |" ]] || { echo "README: $name default $def"; return 1; }
+		[[ "$row" == *"\`$def\`"* || "$row" == *"| $def |" ]] || { echo "docs/usage.md: $name default $def"; return 1; }
 		[[ "$para" == *"Default: $def"* || "$para" == *"Default: "*", else $def"* ||
 			"$para" == *"default is $def"* || "$para" == *" $def "*"This is the default"* ]] ||
 			{ echo "man: $name default $def: $para"; return 1; }
@@ -315,14 +315,52 @@ man_text() {
 	done < <(tables exit)
 }
 
-@test "README's synopsis is --help's usage" {
-	local readme use
-	# the first block after "### Options"
-	readme=$(awk '/^### Options/ { on = 1; next } on && /^```/ { if (inside) exit; inside = 1; next } inside' "$ROOT/README.md" |
-		tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//')
-	use=$("$NT" --help | sed -n '/^usage:/,/^$/p' | sed 's/^usage: //' | tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//')
-	[ -n "$readme" ]
-	[ "$readme" = "$use" ]
+@test "README and docs/ name only options, variables and formats the program has" {
+	local known o f v formats
+	# the options of other tools that the documents show beside ours
+	known=$( (tables option; printf -- '%s
+' --check --ignore-missing --rm --network 		--no-install-recommends --from --timestamp --port --baseline-static --client-secert) | sort -u)
+	for f in "$ROOT/README.md" "$ROOT"/docs/*.md; do
+		# long options (the man page documents the api command's)
+		for o in $(grep -oE -- '(^|[ `(|])--[a-z][a-z-]+' "$f" | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+			grep -qx -- "$o" <<<"$known" || grep -qF -- "$o" <<<"$(man_text)" ||
+				{ echo "${f#"$ROOT"/}: $o is no option"; return 1; }
+		done
+		# NITRO_ variables: a setting's, the output's, or one the man page lists
+		for v in $(grep -oE 'NITRO_[A-Z_]*[A-Z]' "$f" | sort -u); do
+			grep -q "^\.It Ev .*\b$v\b" "$ROOT/nitro-token.1" || grep -qw "$v" <<<"$(man_text)" ||
+				{ echo "${f#"$ROOT"/}: $v is no variable"; return 1; }
+		done
+	done
+	formats=$(tables format)
+	for f in $(grep -oE -- '-f [a-z]+' "$ROOT/README.md" | sed 's/-f //' | sort -u); do
+		grep -qx "$f" <<<"$formats" || { echo "README: -f $f is no format"; return 1; }
+	done
+}
+
+@test "README is short, and points to the man page and every document in docs/" {
+	local f
+	[ "$(wc -c <"$ROOT/README.md")" -le 13000 ]
+	grep -q 'man nitro-token' "$ROOT/README.md"
+	for f in "$ROOT"/docs/*.md; do
+		grep -q "](docs/$(basename "$f"))" "$ROOT/README.md" || { echo "README does not link docs/$(basename "$f")"; return 1; }
+	done
+}
+
+@test "the links between README, docs/ and CONTRIBUTING.md lead to files and headings that exist" {
+	local f link file anchor dir
+	for f in "$ROOT/README.md" "$ROOT/CONTRIBUTING.md" "$ROOT"/docs/*.md; do
+		dir=$(dirname "$f")
+		while read -r link; do
+			file=${link%%#*} anchor=
+			[[ "$link" == *#* ]] && anchor=${link#*#}
+			[ -n "$file" ] && file="$dir/$file" || file=$f
+			[ -e "$file" ] || { echo "${f#"$ROOT"/}: no $link"; return 1; }
+			[ -n "$anchor" ] || continue
+			grep -E '^#+ ' "$file" | sed 's/^#* //' | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9 _-]//g; s/ /-/g' |
+				grep -qx -- "$anchor" || { echo "${f#"$ROOT"/}: no heading for $link"; return 1; }
+		done < <(grep -oE '\]\([^)h][^)]*\)' "$f" | sed 's/^](//; s/)$//')
+	done
 }
 
 @test "the fake server: --help describes every flag, and --port alone serves a token" {

@@ -241,12 +241,12 @@ nitro-token: check the client ID (from --client-id) and secret (from NITRO_CLIEN
 	[ -z "$(entry)" ]
 }
 
-@test "the README's recipe: on a 401, --rejected and one more try" {
+@test "docs/cache.md's recipe: on a 401, --rejected and one more try" {
 	unique_tokens
 	nts >/dev/null
 	rotate
-	# the recipe as README.md gives it, with the fake API's URL
-	sed -n '/^export NITRO_ACCESS_TOKEN$/,/^fi$/p' "$ROOT/README.md" |
+	# the recipe as docs/cache.md gives it, with the fake API's URL
+	sed -n '/^export NITRO_ACCESS_TOKEN$/,/^fi$/p' "$ROOT/docs/cache.md" |
 		sed "s|https://api.gonitro.dev/\.\.\.|$BASE/api/test|" >"$BATS_TEST_TMPDIR/recipe"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/recipe")" -ge 10 ]
 	printf 'echo "$code"\n' >>"$BATS_TEST_TMPDIR/recipe"
