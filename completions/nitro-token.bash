@@ -18,10 +18,18 @@ _nitro_token_profiles()
 {
     local cmd=$1 i
     local -a args=(--list-profiles)
+    local file
+    # --config FILE, --config=FILE, or --config = FILE where readline split it
     for ((i = 1; i < ${#words[@]} - 1; i++)); do
-        if [[ ${words[i]} == --config ]]; then
-            args+=(--config "${words[i + 1]/#\~/$HOME}")
+        file=
+        if [[ ${words[i]} == --config=?* ]]; then
+            file=${words[i]#--config=}
+        elif [[ ${words[i]} == --config && ${words[i + 1]} == = ]]; then
+            file=${words[i + 2]-}
+        elif [[ ${words[i]} == --config ]]; then
+            file=${words[i + 1]}
         fi
+        [[ -n $file ]] && args+=(--config "${file/#\~/$HOME}")
     done
     local -a names
     mapfile -t names < <("$cmd" "${args[@]}" 2>/dev/null)
@@ -53,6 +61,27 @@ _nitro_token()
             return
         fi
     done
+
+    # --format=NAME and --profile=NAME: one word (_init_completion -n =
+    # keeps it whole), or three where readline split it at "="
+    local opt=
+    if [[ $cur == --format=* || $cur == --profile=* ]]; then
+        opt=${cur%%=*} cur=${cur#*=}
+    elif [[ $prev == = ]] && ((cword >= 2)); then
+        opt=${words[cword - 2]}
+    elif [[ $cur == = && ($prev == --format || $prev == --profile) ]]; then
+        opt=$prev cur=
+    fi
+    case $opt in
+    --format)
+        _nitro_token_add token json export fish powershell dotenv header curl github azure
+        return
+        ;;
+    --profile)
+        _nitro_token_profiles "$1"
+        return
+        ;;
+    esac
 
     case $prev in
     -f | --format)

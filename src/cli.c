@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "buf.h"
 #include "cli.h"
 #include "config.h"
 #include "msg.h"
@@ -72,29 +73,23 @@ static const struct option longopts[] = {
 };
 
 /*
- * The exit statuses, as --help says them; main.c's enum exit_code has the
- * codes, and tests/docs.bats holds README and the man page to this table.
+ * The exit statuses, as --help says them, one line each; main.c's enum
+ * exit_code has the codes, and tests/docs.bats holds README and the man
+ * page (which says more of each) to this table.
  */
 static const struct {
 	const char *codes;
-	const char *text; /* continued lines indented to the text */
+	const char *text;
 } exit_statuses[] = {
-    {"0", "token printed, or COMMAND run (then COMMAND's status, 128 + N when\n"
-	  "     --keep-fresh saw signal N kill it), or --status found a token that\n"
-	  "     meets --min-ttl"},
-    {"1", "internal error: out of memory, write to stdout or $GITHUB_ENV failed\n"
-	  "     (a closed pipe), libcurl missing, older than 7.68 or refusing an option"},
+    {"0", "token printed, or COMMAND run (then its status), or --status found one"},
+    {"1", "internal error: out of memory, a failed write, libcurl unusable"},
     {"2", "usage: unknown option or bad value on the command line"},
-    {"3", "configuration: missing or invalid credentials or settings, a secret\n"
-	  "     file not read within --timeout, $GITHUB_ENV unusable, or --forget\n"
-	  "     could not remove the cached token"},
-    {"4", "network or TLS: DNS, connect, certificate, timeout, reset, proxy 407,\n"
-	  "     a stalled api transfer"},
+    {"3", "configuration: missing or invalid credentials or settings"},
+    {"4", "network or TLS: DNS, connect, certificate, timeout, proxy"},
     {"5", "request rejected: HTTP 400 and other 4xx"},
     {"6", "unauthorized: HTTP 401 or 403"},
     {"7", "server error: HTTP 5xx, or 429 after the retries"},
-    {"8", "invalid response: no usable token, a redirect, or a token answer over\n"
-	  "     64 KiB; api: a redirect not followed, a list that does not end"},
+    {"8", "invalid response: no usable token, a redirect, a body over 64 KiB"},
     {"9", "not cached: --status found no token that meets --min-ttl (not an error)"},
     {"126, 127", "exec mode: COMMAND cannot be run, or is not found"},
     {"130, 143", "interrupted by SIGINT, SIGTERM"},
@@ -157,6 +152,7 @@ api_usage(FILE *fp)
 	      fp);
 }
 
+/* a screen at most: every option once; the man page is the reference */
 void
 cli_usage(FILE *fp)
 {
@@ -166,104 +162,45 @@ cli_usage(FILE *fp)
 		api_usage(fp);
 		return;
 	}
-	fputs(
-	    "usage: " PROGNAME " [-hqVv] [-f format] [--json | --export] [--base-url url]\n"
-	    "                   [--client-id id] [--client-secret-file file |\n"
-	    "                   --client-secret-command command | --client-secret secret]\n"
-	    "                   [--config file] [--profile name] [--cache-dir dir]\n"
-	    "                   [--no-cache | --refresh | --forget | --rejected | --status]\n"
-	    "                   [--min-ttl seconds] [--timeout seconds]\n"
-	    "                   [--connect-timeout seconds] [--retries n] [--cacert file]\n"
-	    "                   [--capath dir] [--show-config]\n"
-	    "                   [[--keep-fresh] -- command [arg ...]]\n"
-	    "       " PROGNAME " [--config file] --list-profiles\n"
-	    "       " PROGNAME " api [-qv] [--include] [--data data | --form name=value ...]\n"
-	    "                   [--header header ...] [--output file] [--paginate]\n"
-	    "                   [--stall-timeout seconds] [option ...] [method] path\n"
-	    "\n"
-	    "Get a Nitro Sign API access token and print it, or run COMMAND with it in\n"
-	    "NITRO_ACCESS_TOKEN, NITRO_TOKEN_TYPE and NITRO_TOKEN_EXPIRES_AT, or call\n"
-	    "the API with it: see '" PROGNAME " api --help'.\n"
-	    "With --keep-fresh, stay COMMAND's parent and keep the file named by\n"
-	    "NITRO_ACCESS_TOKEN_FILE holding a valid token for as long as it runs.\n"
-	    "\n"
-	    "Credentials:\n"
-	    "  --client-id ID             client ID                   (NITRO_CLIENT_ID)\n"
-	    "  --client-secret-file FILE  read the secret from FILE, - for stdin (a prompt\n"
-	    "                             on a terminal)       (NITRO_CLIENT_SECRET_FILE)\n"
-	    "  --client-secret-command CMD\n"
-	    "                             run CMD with /bin/sh -c on a cache miss; the first\n"
-	    "                             line it prints is the secret\n"
-	    "                                                      (NITRO_CLIENT_SECRET_COMMAND)\n"
-	    "  --client-secret SECRET     the secret itself; visible to other local users,\n"
-	    "                             prefer the file or NITRO_CLIENT_SECRET\n"
-	    "  --config FILE              config file, owned by you or root and writable by\n"
-	    "                             no one else  (NITRO_CONFIG, default\n"
-	    "                             $XDG_CONFIG_HOME/nitro-token/config)\n"
-	    "  --profile NAME             config file section to use  (NITRO_PROFILE)\n"
-	    "  --list-profiles            print the config file's profiles and exit\n"
-	    "  --show-config              print every setting and its source, send nothing\n"
-	    "  An empty value is a missing one.\n"
-	    "\n"
-	    "Output:\n"
-	    "  -f, --format FORMAT        token, json, export, fish, powershell, dotenv,\n"
-	    "                             header, curl, github (::add-mask:: and\n"
-	    "                             $GITHUB_ENV) or azure (task.setvariable)\n"
-	    "                             default token               (NITRO_FORMAT)\n"
-	    "  --json                     same as --format json\n"
-	    "  --export                   same as --format export\n"
-	    "  One of -f, --json and --export; none with COMMAND, which ignores\n"
-	    "  NITRO_FORMAT and format in the config file.\n"
-	    "\n"
-	    "Network:\n"
-	    "  --base-url URL             API base URL (NITRO_BASE_URL,\n"
-	    "                             default https://api.gonitro.dev)\n"
-	    "  --cacert FILE              trust the CA certificates in FILE  (NITRO_CACERT,\n"
-	    "                             CURL_CA_BUNDLE, SSL_CERT_FILE)\n"
-	    "  --capath DIR               trust the CA certificates in DIR   (NITRO_CAPATH,\n"
-	    "                             SSL_CERT_DIR)\n"
-	    "  --connect-timeout SECONDS  per connection attempt, default 10\n"
-	    "                                                         (NITRO_CONNECT_TIMEOUT)\n"
-	    "  --timeout SECONDS          for the whole run, reading the secret included,\n"
-	    "                             default 30                  (NITRO_TIMEOUT)\n"
-	    "  --retries N                retries of transient failures, default 2\n"
-	    "                                                         (NITRO_RETRIES)\n"
-	    "\n"
-	    "Cache:\n"
-	    "  --cache-dir DIR            default $XDG_CACHE_HOME/nitro-token, else\n"
-	    "                             ~/.cache/nitro-token (NITRO_CACHE_DIR,\n"
-	    "                             NITRO_TOKEN_CACHE_DIR)\n"
-	    "  --no-cache                 neither read nor write the cache (NITRO_CACHE=no;\n"
-	    "                             default yes: the cache is used)\n"
-	    "  --refresh                  fetch a new token and replace the cached one\n"
-	    "  --forget                   remove the cached token of these credentials,\n"
-	    "                             print nothing, send nothing\n"
-	    "  --rejected                 the API refused the token in NITRO_ACCESS_TOKEN\n"
-	    "                             (else on stdin's first line): replace it in the\n"
-	    "                             cache unless a parallel run did, print the new one\n"
-	    "  --status                   say what the cache holds (never the token), send\n"
-	    "                             nothing; --json for one object; exit 9 when no\n"
-	    "                             token that meets --min-ttl is cached\n"
-	    "  --min-ttl SECONDS          reuse a cached token only if it is valid this long\n"
-	    "                             (one that never lives longer: for half its life),\n"
-	    "                             default 300                 (NITRO_MIN_TTL)\n"
-	    "\n"
-	    "Keeping a long job supplied:\n"
-	    "  --keep-fresh               run COMMAND as a child; renew the token in the\n"
-	    "                             file NITRO_ACCESS_TOKEN_FILE --min-ttl before its\n"
-	    "                             end (half-way through a shorter life) and when the\n"
-	    "                             cache gets a new one; pass on SIGINT, SIGTERM and\n"
-	    "                             SIGHUP; the file goes when COMMAND ends\n"
-	    "\n"
-	    "Other:\n"
-	    "  -h, --help                 print this help and exit\n"
-	    "  -q, --quiet                no warnings\n"
-	    "  -v, --verbose              trace the steps and the proxy used on stderr;\n"
-	    "                             twice: HTTP headers, credentials redacted\n"
-	    "  -V, --version              print the version and libcurl's and exit\n"
-	    "\n"
-	    "Exit status:\n",
-	    fp);
+	fputs("usage: " PROGNAME " [-hqVv] [-f format] [--json | --export] [--base-url url]\n"
+	      "                   [--client-id id] [--client-secret-file file |\n"
+	      "                   --client-secret-command command | --client-secret secret]\n"
+	      "                   [--config file] [--profile name] [--cache-dir dir]\n"
+	      "                   [--no-cache | --refresh | --forget | --rejected | --status]\n"
+	      "                   [--min-ttl seconds] [--timeout seconds]\n"
+	      "                   [--connect-timeout seconds] [--retries n] [--cacert file]\n"
+	      "                   [--capath dir] [--show-config]\n"
+	      "                   [[--keep-fresh] -- command [arg ...]]\n"
+	      "       " PROGNAME " [--config file] --list-profiles\n"
+	      "       " PROGNAME " api [-qv] [--include] [--data data | --form name=value ...]\n"
+	      "                   [--header header ...] [--output file] [--paginate]\n"
+	      "                   [--stall-timeout seconds] [option ...] [method] path\n"
+	      "\n"
+	      "Print a Nitro Sign API access token, or run COMMAND with it in the environment;\n"
+	      "'" PROGNAME " api --help': call the API with it, renewing it once on a 401.\n"
+	      "  --client-id ID               the API client's ID\n"
+	      "  --client-secret-file FILE    read its secret from FILE (-: stdin, or a prompt)\n"
+	      "  --client-secret-command CMD  the secret is the first line that CMD prints\n"
+	      "  --client-secret SECRET       the secret itself: other local users can see it\n"
+	      "  --config FILE, --profile NAME  ~/.config/nitro-token/config, and its section\n"
+	      "  --list-profiles, --show-config  the file's profiles; each setting's source\n"
+	      "  -f, --format FORMAT          token, json, export, fish, powershell, dotenv,\n"
+	      "                               header, curl, github, azure; --json, --export\n"
+	      "  --base-url URL               default https://api.gonitro.dev\n"
+	      "  --cacert FILE, --capath DIR  trust the CA certificates in FILE or DIR\n"
+	      "  --timeout, --connect-timeout SECONDS  the whole run (30), a connection (10)\n"
+	      "  --retries N                  retries of transient failures (default 2)\n"
+	      "  --cache-dir DIR              default ~/.cache/nitro-token\n"
+	      "  --no-cache, --refresh, --forget  skip the cache, renew its token, remove it\n"
+	      "  --rejected                   the API refused NITRO_ACCESS_TOKEN: replace it\n"
+	      "  --status                     what the cache holds; exit 9 when nothing usable\n"
+	      "  --min-ttl SECONDS            least life left in a reused token (default 300)\n"
+	      "  --keep-fresh                 keep NITRO_ACCESS_TOKEN_FILE fresh for COMMAND\n"
+	      "  -q, --quiet, -v, --verbose   no warnings; a trace on stderr (-vv: headers too)\n"
+	      "  -h, --help, -V, --version    print this help, or the version, and exit\n"
+	      "Every setting is also a variable (NITRO_CLIENT_ID...) and a config file key.\n"
+	      "Exit status (man nitro-token is the whole reference):\n",
+	      fp);
 	for (i = 0; i < sizeof(exit_statuses) / sizeof(exit_statuses[0]); i++)
 		fprintf(fp, "  %s  %s\n", exit_statuses[i].codes, exit_statuses[i].text);
 }
@@ -308,6 +245,65 @@ option_name(int val, char *out, size_t n)
 	return out;
 }
 
+/* an option to offer when one was mistyped: all but the hidden one */
+static int
+offered(const struct option *o)
+{
+	return o->name != NULL && o->val != OPT_PRINT_TABLES;
+}
+
+/*
+ * A mistyped long option, name[0..len): the options it abbreviates when it
+ * abbreviates several (getopt takes an abbreviation of one), else the
+ * nearest option name, if one is near.
+ */
+static void
+unknown_long(const char *name, int len, const char *hidden)
+{
+	const char *names[sizeof(longopts) / sizeof(longopts[0]) +
+			  sizeof(api_longopts) / sizeof(api_longopts[0])],
+	    *near;
+	struct buf list = BUF_INIT(1024);
+	size_t n = 0, i;
+	const struct option *o;
+
+	/* a whole name that getopt refused belongs to another command's table */
+	for (o = longopts; o->name != NULL; o++)
+		if (offered(o) && strlen(o->name) == (size_t)len &&
+		    strncmp(o->name, name, (size_t)len) == 0) {
+			msg_err("unknown option '--%.*s'%s", len, name, hidden);
+			return;
+		}
+	/* suggestions come from the table getopt is reading */
+	for (o = cur_longopts; o->name != NULL; o++)
+		if (offered(o) && len > 0 && strncmp(o->name, name, (size_t)len) == 0)
+			names[n++] = o->name;
+	if (n >= 2) {
+		for (i = 0; i < n; i++)
+			buf_printf(&list, "%s'--%s'",
+				   i == 0      ? ""
+				   : i + 1 < n ? ", "
+					       : " or ",
+				   names[i]);
+		msg_err("ambiguous option '--%.*s'%s: it could be %s", len, name, hidden,
+			list.data != NULL ? list.data : "one of several");
+		buf_release(&list);
+		return;
+	}
+	if (n == 0) {
+		for (o = cur_longopts; o->name != NULL; o++)
+			if (offered(o))
+				names[n++] = o->name;
+		near = config_nearest(name, (size_t)len, names, n);
+	} else {
+		near = names[0];
+	}
+	if (near != NULL)
+		msg_err("unknown option '--%.*s'%s; did you mean '--%s'?", len, name, hidden, near);
+	else
+		msg_err("unknown option '--%.*s'%s", len, name, hidden);
+}
+
 /*
  * getopt returned '?'.  An unknown or ambiguous long option (optopt 0) is
  * named without its "=value", which may be a mistyped secret, and the value
@@ -320,6 +316,7 @@ static int
 bad_option(int argc, char **argv, int opt)
 {
 	char name[64], *word, *eq;
+	size_t len;
 
 	if (opt != 0) {
 		if (opt < OPT_SETTING &&
@@ -336,8 +333,9 @@ bad_option(int argc, char **argv, int opt)
 	}
 	if ((eq = strchr(word, '=')) != NULL)
 		secret_wipe(eq + 1, strlen(eq + 1));
-	msg_err("unknown or ambiguous option '%.*s'%s", (int)(eq != NULL ? eq - word : 64), word,
-		eq != NULL ? " (its value is not shown)" : "");
+	len = eq != NULL ? (size_t)(eq - word - 2) : strlen(word + 2);
+	unknown_long(word + 2, (int)(len < 62 ? len : 62),
+		     eq != NULL ? " (its value is not shown)" : "");
 	return CLI_EUSAGE;
 }
 

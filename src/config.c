@@ -26,6 +26,7 @@
 #include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -81,6 +82,71 @@ static const struct {
     [SET_RETRIES] = {"retries", {"NITRO_RETRIES"}, "2", 0},
     [SET_TIMEOUT] = {"timeout", {"NITRO_TIMEOUT"}, "30", 0},
 };
+
+/*
+ * Typos: the edit distance of git's help.autocorrect, simplified to the
+ * optimal string alignment (an insertion, a deletion, a substitution or a
+ * swap of two neighbours each count one), over names of at most 32 bytes.
+ */
+#define TYPO_MAX 32
+
+static size_t
+distance(const char *a, size_t la, const char *b)
+{
+	size_t d[TYPO_MAX + 1][TYPO_MAX + 1], lb = strlen(b), i, j, c, best;
+
+	if (la > TYPO_MAX || lb > TYPO_MAX)
+		return SIZE_MAX;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			c = tolower((unsigned char)a[i - 1]) != b[j - 1];
+			best = d[i - 1][j - 1] + c;
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb];
+}
+
+/*
+ * The one name near enough to word[0..len) to be what was meant: the last
+ * part of a name ("secret" for client-secret), else one two edits away, or
+ * three for a word of five bytes or more that starts as the name does; the
+ * first of the nearest, in the order of names.  NULL when none is that near.
+ */
+const char *
+config_nearest(const char *word, size_t len, const char *const *names, size_t n)
+{
+	size_t i, d, best = 3, ln;
+	const char *near = NULL;
+
+	for (i = 0; i < n && len > 0; i++) {
+		ln = strlen(names[i]);
+		if (ln > len && names[i][ln - len - 1] == '-' &&
+		    strncasecmp(names[i] + ln - len, word, len) == 0)
+			return names[i];
+	}
+	for (i = 0; i < n; i++) {
+		d = distance(word, len, names[i]);
+		if (d == 3 && (len < 5 || tolower((unsigned char)word[0]) != names[i][0]))
+			continue;
+		if (d <= best && (near == NULL || d < best)) {
+			best = d;
+			near = names[i];
+		}
+	}
+	return near;
+}
 
 /* "--base-url", "NITRO_BASE_URL" or "FILE:LINE: base-url": where to look */
 static const char *
@@ -269,6 +335,18 @@ read_line(char *str, int num, void *stream)
 	return str;
 }
 
+/* the config key nearest to a mistyped one, or NULL */
+static const char *
+nearest_key(const char *name)
+{
+	const char *names[SET_COUNT];
+	int i;
+
+	for (i = 0; i < SET_COUNT; i++)
+		names[i] = settings[i].name;
+	return config_nearest(name, strlen(name), names, SET_COUNT);
+}
+
 static int
 on_key(void *user, const char *section, const char *name, const char *value)
 {
@@ -294,7 +372,12 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		if (strcmp(name, settings[i].name) == 0)
 			break;
 	if (i == SET_COUNT) {
-		parse_error(p, "unknown key '%s'", name);
+		const char *near = nearest_key(name);
+
+		if (near != NULL)
+			parse_error(p, "unknown key '%s'; did you mean '%s'?", name, near);
+		else
+			parse_error(p, "unknown key '%s'", name);
 		return 0;
 	}
 	/* a file naming the command that prints the secret must be as private */
@@ -806,6 +889,38 @@ config_check_credentials(const struct config *cfg)
 		return CONFIG_EINVALID;
 	}
 	return CONFIG_OK;
+}
+
+/*
+ * After the server refused the credentials: where each came from, so that
+ * the user knows which to check.  Neither value is shown: the ID may be a
+ * secret pasted in the wrong place, and the secret file's path is hidden
+ * on stderr too.
+ */
+void
+config_hint_credentials(const struct config *cfg)
+{
+	char id[PATH_MAX + 64];
+
+	msg_err("check the client ID (from %s) and secret (from %s)",
+		where(cfg, &cfg->v[SET_CLIENT_ID], settings[SET_CLIENT_ID].name, id, sizeof(id)),
+		cfg->secret.where != NULL ? cfg->secret.where : "nowhere");
+}
+
+/* after a 404 or a web page: the base URL, and where it came from */
+void
+config_hint_base_url(const struct config *cfg)
+{
+	const struct value *v = &cfg->v[SET_BASE_URL];
+	char w[PATH_MAX + 64];
+
+	if (v->src == SRC_DEFAULT)
+		msg_err("check the base URL '%s' (the default; set another with --base-url or "
+			"NITRO_BASE_URL)",
+			v->s);
+	else
+		msg_err("check the base URL '%s' (from %s)", v->s,
+			where(cfg, v, settings[SET_BASE_URL].name, w, sizeof(w)));
 }
 
 /* the name column: the longest name, client-secret-command, and a blank */

@@ -80,6 +80,9 @@ int config_check_credentials(const struct config *cfg);
 void config_show(const struct config *cfg, FILE *out);
 void config_trace(const struct config *cfg);
 void config_print_tables(FILE *out);
+void config_hint_credentials(const struct config *cfg);
+void config_hint_base_url(const struct config *cfg);
 void config_release(struct config *cfg);
+const char *config_nearest(const char *word, size_t len, const char *const *names, size_t n);
 
 #endif

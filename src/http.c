@@ -871,6 +871,9 @@ try_once(struct transfer *t, long long left, char *why, size_t whysz)
 		return HTTP_ENET;
 	}
 	snprintf(why, whysz, "%s", t->errbuf[0] ? t->errbuf : lc.easy_strerror(rc));
+	if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE)
+		snprintf(why + strlen(why), whysz - strlen(why),
+			 " (a CA of your own is trusted with --cacert or NITRO_CACERT)");
 	t->retry = retryable_error(rc);
 	return HTTP_ENET;
 }

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -116,29 +117,56 @@ catch_signals(void)
 	sigaction(SIGPIPE, &sa, &pipe_action);
 }
 
-/* an answer that is not 200: say what the server said, and what it means */
+/* a web page where the API's JSON was expected: the wrong host, most likely */
 static int
-report_status(const struct http_response *res)
+is_html(const struct http_response *res)
+{
+	return strncasecmp(res->content_type, "text/html", 9) == 0;
+}
+
+/* "POST URL" or "POST URL after 3 attempts": what failed */
+static const char *
+request_name(const char *url, const struct http_response *res, char *out, size_t n)
+{
+	if (res->attempts > 1)
+		snprintf(out, n, "POST %s after %d attempts", url, res->attempts);
+	else
+		snprintf(out, n, "POST %s", url);
+	return out;
+}
+
+/*
+ * An answer that is not 200: say what the server said, then what to check
+ * where it points at one of the settings (config.c says where they came from).
+ */
+static int
+report_status(const struct config *cfg, const struct http_response *res)
 {
 	struct oauth_error e;
 	long st = res->status;
 	int rc = token_parse_error(res->body.data, res->body.len, &e);
+	char req[2048];
 
 	if (rc == TOKEN_ENOMEM) {
 		msg_err("out of memory");
 		return EXIT_INTERNAL;
 	}
+	request_name(cfg->token_url, res, req, sizeof(req));
 	if (rc == TOKEN_OK) {
-		msg_err("%ld %s%s%s%s%s", st, e.error, e.description[0] ? ": " : "", e.description,
-			e.uri[0] ? " see " : "", e.uri);
+		msg_err("%s: %ld %s%s%s%s%s", req, st, e.error, e.description[0] ? ": " : "",
+			e.description, e.uri[0] ? " see " : "", e.uri);
 	} else if (res->answer == HTTP_REDIRECT) {
-		msg_err("%ld: the server redirected; redirects are never followed", st);
+		msg_err("%s: %ld: the server redirected; redirects are never followed", req, st);
 	} else if (res->answer == HTTP_PROXY_AUTH) {
-		msg_err("%ld: proxy authentication required", st);
+		msg_err("%s: %ld: proxy authentication required", req, st);
 	} else {
-		msg_err("%ld: unexpected answer (content type %s)", st,
+		msg_err("%s: %ld: unexpected answer (content type %s)", req, st,
 			res->content_type[0] ? res->content_type : "none");
 	}
+	if (res->answer == HTTP_UNAUTHORIZED)
+		config_hint_credentials(cfg);
+	if (st == 404 || (is_html(res) && res->answer != HTTP_SERVER))
+		config_hint_base_url(cfg);
 	switch (res->answer) {
 	case HTTP_UNAUTHORIZED:
 		return EXIT_UNAUTHORIZED;
@@ -166,7 +194,7 @@ fetch(const struct config *cfg, const char *secret, long long deadline, struct t
 	};
 	struct buf body = BUF_INIT(TOKEN_REQUEST_MAX);
 	struct http_response res;
-	char why[512];
+	char why[512], req[2048];
 	int rc;
 
 	switch (token_request_body(cfg->v[SET_CLIENT_ID].s, secret, &body)) {
@@ -186,11 +214,11 @@ fetch(const struct config *cfg, const char *secret, long long deadline, struct t
 	case HTTP_ANSWERED:
 		break;
 	case HTTP_ENET:
-		msg_err("POST %s: %s", cfg->token_url, why);
+		msg_err("%s: %s", request_name(cfg->token_url, &res, req, sizeof(req)), why);
 		rc = EXIT_NETWORK;
 		goto out;
 	case HTTP_ETOOBIG:
-		msg_err("POST %s: %s", cfg->token_url, why);
+		msg_err("%s: %s", request_name(cfg->token_url, &res, req, sizeof(req)), why);
 		rc = EXIT_INVALID;
 		goto out;
 	default:
@@ -201,7 +229,7 @@ fetch(const struct config *cfg, const char *secret, long long deadline, struct t
 	msg_debug(1, "HTTP %ld after %d attempt%s", res.status, res.attempts,
 		  res.attempts == 1 ? "" : "s");
 	if (res.answer != HTTP_TOKEN) {
-		rc = report_status(&res);
+		rc = report_status(cfg, &res);
 		goto out;
 	}
 	switch (token_parse(res.body.data, res.body.len, res.sent_at, tok, why, sizeof(why))) {
@@ -210,6 +238,8 @@ fetch(const struct config *cfg, const char *secret, long long deadline, struct t
 		break;
 	case TOKEN_EINVALID:
 		msg_err("invalid response from %s: %s", cfg->token_url, why);
+		if (is_html(&res))
+			config_hint_base_url(cfg);
 		rc = EXIT_INVALID;
 		break;
 	default:

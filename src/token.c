@@ -217,6 +217,29 @@ jwt_exp(const char *token)
 	return out;
 }
 
+/* "2026-12-01 09:30:00 UTC", or the Unix seconds where gmtime cannot say */
+static void
+utc(long long t, char *out, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(out, n, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(out, n, "%lld (Unix time)", t);
+}
+
+/* both dates: a clock that is wrong here is as likely as an old token */
+static void
+expired(long long exp, long long now, char *why, size_t whysz)
+{
+	char at[64], clock[64];
+
+	utc(exp, at, sizeof(at));
+	utc(now, clock, sizeof(clock));
+	snprintf(why, whysz, "token expired at %s by its JWT exp (the clock here says %s)", at,
+		 clock);
+}
+
 int
 token_parse(const char *body, size_t len, long long sent_at, struct token *tok, char *why,
 	    size_t whysz)
@@ -272,7 +295,7 @@ token_parse(const char *body, size_t len, long long sent_at, struct token *tok, 
 	}
 	if (exp > 0) {
 		if (exp <= now) {
-			snprintf(why, whysz, "token expired %lld s ago (its JWT exp)", now - exp);
+			expired(exp, now, why, whysz);
 			rc = TOKEN_EINVALID;
 			goto out;
 		}

@@ -22,6 +22,45 @@ load helper
 	[ "$output" = "nitro-token: write error on standard output: No space left on device" ]
 }
 
+@test "--help fits a screen: at most 50 lines, none wider than 80 columns" {
+	run "$NT" --help
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -le 50 ]
+	[ "$("$NT" --help | awk '{ if (length > m) m = length } END { print m }')" -le 80 ]
+	[[ "$output" == *"man nitro-token"* ]]
+}
+
+# a mistyped long option and what the message offers: the nearest name, the
+# last part of one, several an abbreviation could be, or nothing
+TYPO_TABLE="--clinet-id|unknown option '--clinet-id'; did you mean '--client-id'?
+--client_id|unknown option '--client_id'; did you mean '--client-id'?
+--Client-ID|unknown option '--Client-ID'; did you mean '--client-id'?
+--baseurl|unknown option '--baseurl'; did you mean '--base-url'?
+--retry|unknown option '--retry'; did you mean '--retries'?
+--jsno|unknown option '--jsno'; did you mean '--json'?
+--secret|unknown option '--secret'; did you mean '--client-secret'?
+--url|unknown option '--url'; did you mean '--base-url'?
+--timout=5|unknown option '--timout' (its value is not shown); did you mean '--timeout'?
+--con|ambiguous option '--con': it could be '--config' or '--connect-timeout'
+--pr|unknown option '--pr'; did you mean '--profile'?
+--printout|unknown option '--printout'
+--frobnicate|unknown option '--frobnicate'
+--token|unknown option '--token'
+--secrets-file|unknown option '--secrets-file'
+--=x|unknown option '--' (its value is not shown)"
+
+@test "a mistyped long option: exit 2, and the nearest valid name when one is near" {
+	local word want rows=0
+	while IFS='|' read -r word want; do
+		run "$NT" "$word"
+		[ "$status" -eq 2 ] || { echo "$word: exit $status"; return 1; }
+		[ "$output" = "nitro-token: $want
+Try 'nitro-token --help' for more information." ] || { echo "$word: $output"; return 1; }
+		rows=$((rows + 1))
+	done <<<"$TYPO_TABLE"
+	[ "$rows" = 16 ]
+}
+
 @test "--version names nitro-token and the libcurl it loaded" {
 	run "$NT" --version
 	[ "$status" -eq 0 ]
@@ -34,7 +73,7 @@ load helper
 @test "an unknown option: exit 2 with one line of advice" {
 	run "$NT" --frobnicate
 	[ "$status" -eq 2 ]
-	[ "${lines[0]}" = "nitro-token: unknown or ambiguous option '--frobnicate'" ]
+	[ "${lines[0]}" = "nitro-token: unknown option '--frobnicate'" ]
 	[ "${lines[1]}" = "Try 'nitro-token --help' for more information." ]
 	run "$NT" -Z
 	[ "$status" -eq 2 ]
@@ -112,12 +151,18 @@ load helper
 
 @test "a mistyped secret option never echoes its value" {
 	local opt
-	for opt in --client-secr=Sup3r-Secret --client-secert=Sup3r-Secret --client=Sup3r-Secret; do
-		run "$NT" "$opt"
-		[ "$status" -eq 2 ]
-		[ "${lines[0]}" = "nitro-token: unknown or ambiguous option '${opt%%=*}' (its value is not shown)" ]
-		[[ "$output" != *Sup3r* ]]
-	done
+	run "$NT" --client-secert=Sup3r-Secret
+	[ "$status" -eq 2 ]
+	[ "$output" = "nitro-token: unknown option '--client-secert' (its value is not shown); did you mean '--client-secret'?
+Try 'nitro-token --help' for more information." ]
+	run "$NT" --client-secr=Sup3r-Secret
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "nitro-token: ambiguous option '--client-secr' (its value is not shown): it could be '--client-secret', '--client-secret-command' or '--client-secret-file'" ]
+	[[ "$output" != *Sup3r* ]]
+	run "$NT" --client=Sup3r-Secret
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "nitro-token: ambiguous option '--client' (its value is not shown): it could be '--client-id', '--client-secret', '--client-secret-command' or '--client-secret-file'" ]
+	[[ "$output" != *Sup3r* ]]
 }
 
 @test "a value given to an option that takes none: the option's own name, no raw bytes" {
@@ -135,7 +180,7 @@ load helper
 	[ "${lines[0]}" = "nitro-token: unknown option '-\\x1b'" ]
 	run "$NT" "--$(printf '\033')[31m"
 	[ "$status" -eq 2 ]
-	[ "${lines[0]}" = "nitro-token: unknown or ambiguous option '--\\x1b[31m'" ]
+	[ "${lines[0]}" = "nitro-token: unknown option '--\\x1b[31m'" ]
 }
 
 @test "-v on a cold cache: the whole trace, line by line" {

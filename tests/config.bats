@@ -106,7 +106,7 @@ client-id = $ID
 cleint-secret = typo"
 	run nts
 	[ "$status" -eq 3 ]
-	[ "$output" = "nitro-token: $(CONF_DIR)/config:5: unknown key 'cleint-secret'" ]
+	[ "$output" = "nitro-token: $(CONF_DIR)/config:5: unknown key 'cleint-secret'; did you mean 'client-secret'?" ]
 	[ "$(request_count)" = 0 ]
 }
 
@@ -502,7 +502,7 @@ client-secret ="
 	[ "$output" = "nitro-token: NITRO_CACHE: expected yes, true, on or 1 to turn it on, no, false, off or 0 to turn it off (in any case)" ]
 	# the documents list the same words
 	for w in yes true on 1 no false off 0; do
-		grep -q "^| cache on/off .*\`$w\`" "$ROOT/README.md"
+		grep -q "^| cache on/off .*\`$w\`" "$ROOT/docs/usage.md"
 		grep -q "^\.Cm .*\b$w\b" "$ROOT/nitro-token.1"
 	done
 }

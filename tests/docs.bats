@@ -10,9 +10,9 @@ help_options() {
 	"$NT" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u
 }
 
-@test "every long option in --help is in the man page, README and all three completions" {
+@test "every long option in --help is in the man page and all three completions" {
 	local o f
-	for f in nitro-token.1 README.md completions/nitro-token.bash completions/_nitro-token completions/nitro-token.fish; do
+	for f in nitro-token.1 completions/nitro-token.bash completions/_nitro-token completions/nitro-token.fish; do
 		for o in $(help_options); do
 			grep -qF -- "${o#--}" "$ROOT/$f" || {
 				echo "$f lacks $o"
@@ -110,6 +110,27 @@ complete_bash() {
 	[ "$output" = other ]
 	NITRO_CONFIG="$BATS_TEST_TMPDIR/c" run complete_bash nitro-token --profile o
 	[ "$output" = other ]
+}
+
+@test "bash completion: --format= and --profile= as one word or split at the =, --config=FILE read" {
+	run complete_bash nitro-token --format=j
+	[ "$output" = json ]
+	run complete_bash nitro-token --format=
+	[ "$(wc -l <<<"$output")" = 10 ]
+	run complete_bash nitro-token --format = p
+	[ "$output" = powershell ]
+	run complete_bash nitro-token --format =
+	[ "$(wc -l <<<"$output")" = 10 ]
+	write_config "$(printf '[default]\n[ci]')"
+	write_config "$(printf '[other]\n[prod]')" "$BATS_TEST_TMPDIR/c"
+	run complete_bash nitro-token --profile=
+	[ "$output" = "$(printf '%s\n' ci default)" ]
+	run complete_bash nitro-token --config="$BATS_TEST_TMPDIR/c" --profile=p
+	[ "$output" = prod ]
+	run complete_bash nitro-token --config = "$BATS_TEST_TMPDIR/c" --profile = o
+	[ "$output" = other ]
+	run complete_bash nitro-token --config "$BATS_TEST_TMPDIR/c" --profile =
+	[ "$output" = "$(printf '%s\n' other prod)" ]
 }
 
 @test "bash completion never expands a profile name read from a config file" {
@@ -223,9 +244,9 @@ complete_bash() {
 	done
 }
 
-@test "README and man page say that an expiresIn of zero or below is an unknown lifetime, as the code does" {
-	grep -q '^- \*\*Lifetime\.\*\* .*' "$ROOT/README.md"
-	sed -n '/^- \*\*Lifetime\.\*\*/,/^- /p' "$ROOT/README.md" | tr '\n' ' ' | grep -q 'zero or negative, fractional, a string, or too large to hold'
+@test "docs/cache.md and the man page say that an expiresIn of zero or below is an unknown lifetime, as the code does" {
+	grep -q '^- \*\*Lifetime\.\*\* .*' "$ROOT/docs/cache.md"
+	sed -n '/^- \*\*Lifetime\.\*\*/,/^- /p' "$ROOT/docs/cache.md" | tr '\n' ' ' | grep -q 'zero or negative, fractional, a string, or too large to hold'
 	mandoc -T ascii "$ROOT/nitro-token.1" | sed 's/.\x08//g' | tr -s ' \n' ' ' | grep -q 'zero or negative, fractional, a string or too large to hold, it is unknown'
 }
 
@@ -248,26 +269,27 @@ man_text() {
 	[ "$(tables option | sort)" = "$(help_options)" ]
 }
 
-@test "every setting: its option, variables and default in --help, README's settings table and the man page" {
-	local name envs def opt row v help para
+@test "every setting: its option in --help; its option, variables and default in docs/usage.md's settings table and the man page" {
+	local name envs def opt row v help para line
 	help=$("$NT" --help | tr -s ' \n' ' ')
 	while IFS=$'\t' read -r name envs def; do
 		opt=--$name
 		[ "$name" = cache ] && opt=--no-cache
-		row=$(grep "^| .* | \`$name\` | " "$ROOT/README.md") || { echo "README: no row for $name"; return 1; }
-		[[ "$row" == *"\`$opt"* ]] || { echo "README: $name lacks $opt"; return 1; }
+		row=$(grep "^| .* | \`$name\` | " "$ROOT/docs/usage.md") || { echo "docs/usage.md: no row for $name"; return 1; }
+		[[ "$row" == *"\`$opt"* ]] || { echo "docs/usage.md: $name lacks $opt"; return 1; }
 		grep -qF -- "$opt" <<<"$help" || { echo "help: $opt"; return 1; }
 		para=$(man_text | sed -n "/^     \\(-[a-zA-Z], \\)\\?$opt\\( \\|\$\\)/,/^     -/p" | sed '$d' | tr -s ' \n' ' ')
 		[ -n "$para" ] || { echo "man: no $opt"; return 1; }
 		for v in ${envs//,/ }; do
-			[[ "$row" == *"\`$v\`"* ]] || { echo "README: $name lacks $v"; return 1; }
-			grep -qw -- "$v" <<<"$help" || { echo "help: $name lacks $v"; return 1; }
+			[[ "$row" == *"\`$v\`"* ]] || { echo "docs/usage.md: $name lacks $v"; return 1; }
 			grep -q "^\\.It Ev .*\\b$v\\b" "$ROOT/nitro-token.1" || { echo "man ENVIRONMENT: $v"; return 1; }
 		done
 		[ -n "$def" ] || continue
-		[[ "$row" == *"\`$def\`"* || "$row" == *"| $def |" ]] || { echo "README: $name default $def"; return 1; }
-		[[ "$help" == *"default $def"* || "$help" == *"default "*", else $def"* ]] ||
-			{ echo "help: $name default $def"; return 1; }
+		# a default that --help's line of the option states is the table's
+		line=$("$NT" --help | grep -- "^  .*$opt[ ,]") || { echo "help: no line for $opt"; return 1; }
+		[[ "$line" != *default* || "$line" == *"default $def"* || "$line" == *"$def (default)"* ]] ||
+			{ echo "help: $name default: $line"; return 1; }
+		[[ "$row" == *"\`$def\`"* || "$row" == *"| $def |" ]] || { echo "docs/usage.md: $name default $def"; return 1; }
 		[[ "$para" == *"Default: $def"* || "$para" == *"Default: "*", else $def"* ||
 			"$para" == *"default is $def"* || "$para" == *" $def "*"This is the default"* ]] ||
 			{ echo "man: $name default $def: $para"; return 1; }
@@ -293,12 +315,74 @@ man_text() {
 	done < <(tables exit)
 }
 
-@test "README's synopsis is --help's usage" {
-	local readme use
-	# the first block after "### Options"
-	readme=$(awk '/^### Options/ { on = 1; next } on && /^```/ { if (inside) exit; inside = 1; next } inside' "$ROOT/README.md" |
-		tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//')
-	use=$("$NT" --help | sed -n '/^usage:/,/^$/p' | sed 's/^usage: //' | tr -s ' \t\n' ' ' | sed 's/^ //; s/ $//')
-	[ -n "$readme" ]
-	[ "$readme" = "$use" ]
+@test "README and docs/ name only options, variables and formats the program has" {
+	local known o f v formats
+	# the options of other tools that the documents show beside ours
+	known=$( (tables option; printf -- '%s
+' --check --ignore-missing --rm --network 		--no-install-recommends --from --timestamp --port --baseline-static --client-secert) | sort -u)
+	for f in "$ROOT/README.md" "$ROOT"/docs/*.md; do
+		# long options (the man page documents the api command's)
+		for o in $(grep -oE -- '(^|[ `(|])--[a-z][a-z-]+' "$f" | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+			grep -qx -- "$o" <<<"$known" || grep -qF -- "$o" <<<"$(man_text)" ||
+				{ echo "${f#"$ROOT"/}: $o is no option"; return 1; }
+		done
+		# NITRO_ variables: a setting's, the output's, or one the man page lists
+		for v in $(grep -oE 'NITRO_[A-Z_]*[A-Z]' "$f" | sort -u); do
+			grep -q "^\.It Ev .*\b$v\b" "$ROOT/nitro-token.1" || grep -qw "$v" <<<"$(man_text)" ||
+				{ echo "${f#"$ROOT"/}: $v is no variable"; return 1; }
+		done
+	done
+	formats=$(tables format)
+	for f in $(grep -oE -- '-f [a-z]+' "$ROOT/README.md" | sed 's/-f //' | sort -u); do
+		grep -qx "$f" <<<"$formats" || { echo "README: -f $f is no format"; return 1; }
+	done
+}
+
+@test "README is short, and points to the man page and every document in docs/" {
+	local f
+	[ "$(wc -c <"$ROOT/README.md")" -le 13000 ]
+	grep -q 'man nitro-token' "$ROOT/README.md"
+	for f in "$ROOT"/docs/*.md; do
+		grep -q "](docs/$(basename "$f"))" "$ROOT/README.md" || { echo "README does not link docs/$(basename "$f")"; return 1; }
+	done
+}
+
+@test "the links between README, docs/ and CONTRIBUTING.md lead to files and headings that exist" {
+	local f link file anchor dir
+	for f in "$ROOT/README.md" "$ROOT/CONTRIBUTING.md" "$ROOT"/docs/*.md; do
+		dir=$(dirname "$f")
+		while read -r link; do
+			file=${link%%#*} anchor=
+			[[ "$link" == *#* ]] && anchor=${link#*#}
+			[ -n "$file" ] && file="$dir/$file" || file=$f
+			[ -e "$file" ] || { echo "${f#"$ROOT"/}: no $link"; return 1; }
+			[ -n "$anchor" ] || continue
+			grep -E '^#+ ' "$file" | sed 's/^#* //' | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9 _-]//g; s/ /-/g' |
+				grep -qx -- "$anchor" || { echo "${f#"$ROOT"/}: no heading for $link"; return 1; }
+		done < <(grep -oE '\]\([^)h][^)]*\)' "$f" | sed 's/^](//; s/)$//')
+	done
+}
+
+@test "the fake server: --help describes every flag, and --port alone serves a token" {
+	local flag port url i
+	run python3 "$TESTS_DIR/fake_server.py" --help
+	[ "$status" -eq 0 ]
+	for flag in $(grep -oE 'add_argument\("--[a-z-]+' "$TESTS_DIR/fake_server.py" | sed 's/.*("//'); do
+		grep -qE "^  $flag [A-Z]+ +[a-z]" <<<"$output" || { echo "no help for $flag"; return 1; }
+	done
+	[ "$(grep -c 'add_argument("--' "$TESTS_DIR/fake_server.py")" = 6 ]
+	# a free port from the OS, then the server on it with no other flag
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	python3 "$TESTS_DIR/fake_server.py" --port "$port" >"$BATS_TEST_TMPDIR/url" 3>&- &
+	SERVER_PID=$!
+	for ((i = 0; i < 200; i++)); do
+		[ -s "$BATS_TEST_TMPDIR/url" ] && break
+		sleep 0.02
+	done
+	url=$(cat "$BATS_TEST_TMPDIR/url")
+	[ "$url" = "http://127.0.0.1:$port" ]
+	run --separate-stderr "$NT" --base-url "$url" --client-id any --client-secret-command 'echo any'
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	[ "$stderr" = "" ]
 }

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: MIT
 """A fake Nitro Sign token endpoint for the test suite (standard library only).
 
-It listens on 127.0.0.1 on a port the OS assigns and writes that port to
---port-file.  Every request is appended to --log as one JSON line (method,
-path, headers, body), so a test can check exactly what the client sent.
+It listens on 127.0.0.1 on --port, by default one the OS assigns, and
+writes that port to --port-file (without one, it prints its base URL).
+Every request is appended to --log as one JSON line (method, path, headers,
+body), so a test can check exactly what the client sent.  --help says what
+each flag does; every flag is optional.
 
 The request contract of the API (POST /oauth/token, Content-Type
 application/json, a JSON object with non-empty string clientID and
@@ -30,7 +32,8 @@ answer is a valid AuthTokenResponse.
 
 The API side: every token in a 200 answer is remembered, valid for its
 expiresIn/expires_in seconds from the answer (or for ever without one).
-GET /api/test (and no other path) with "Authorization: Bearer TOKEN" answers 200 for a valid
+GET /api/test and GET /sign/envelopes (an empty list, for the README's
+example) with "Authorization: Bearer TOKEN" answer 200 for a valid
 token, else 401 with problem JSON (RFC 9457: type, title, status, detail).
 POST /_control/rotate revokes every token issued so far, as rotating an
 application's credentials does.  Neither is logged in --log nor counted
@@ -152,7 +155,7 @@ class Handler(BaseHTTPRequestHandler):
         """The API side: the rotate control and the authenticated test endpoint."""
         auth = self.headers.get("Authorization") or ""
         with self.server.lock:
-            with open(self.server.log_path + ".api", "a") as f:
+            with open(self.server.log_path + ".api" if self.server.api_log else os.devnull, "a") as f:
                 f.write(json.dumps({"method": self.command, "path": path,
                                     "authorization": auth, "time": time.time()}) + "\n")
         if path == "/_control/rotate" and self.command == "POST":
@@ -176,6 +179,9 @@ class Handler(BaseHTTPRequestHandler):
             self._problem("unknown-token", "the access token was not issued here")
         elif until is not None and time.time() >= until:
             self._problem("token-expired", "the access token expired")
+        elif path == "/sign/envelopes":
+            self._send(200, {"Content-Type": "application/json"},
+                       json.dumps({"items": []}).encode())
         else:
             self._send(200, {"Content-Type": "application/json"},
                        json.dumps({"ok": True}).encode())
@@ -195,7 +201,7 @@ class Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         target = self.path
         path = urlsplit(target).path if target.startswith("http") else target
-        if path in ("/api/test", "/_control/rotate"):
+        if path in ("/api/test", "/sign/envelopes", "/_control/rotate"):
             self._api(path, body)
             return
         violation = self._contract(path, body)
@@ -324,7 +330,7 @@ class ApiTests:
         u = urlsplit(h.path)
         q = {k: v[-1] for k, v in parse_qs(u.query).items()}
         with h.server.lock:
-            with open(h.server.log_path + ".t", "a") as f:
+            with open(h.server.log_path + ".t" if h.server.api_log else os.devnull, "a") as f:
                 f.write(json.dumps({
                     "method": h.command, "path": u.path, "query": u.query,
                     "headers": {k.lower(): v for k, v in h.headers.items()},
@@ -420,32 +426,65 @@ class ApiTests:
             h.close_connection = True
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--port-file", required=True)
-    ap.add_argument("--log", required=True)
-    ap.add_argument("--responses", required=True)
-    ap.add_argument("--cert")
-    ap.add_argument("--key")
-    a = ap.parse_args()
+def parse_args(argv=None):
+    """The command line: every flag optional; with none, a token server on a
+    port the OS picks, its base URL printed on stdout."""
+    ap = argparse.ArgumentParser(
+        description="A fake Nitro Sign token endpoint (POST /oauth/token) on "
+        "127.0.0.1, for the test suite and for trying nitro-token by hand.",
+        epilog="Example: %(prog)s --port 8080, then "
+        "nitro-token --base-url http://127.0.0.1:8080 --client-id any "
+        "--client-secret-file FILE.  The answers file is a JSON list; see the "
+        "top of this file for the keys an item may have.")
+    ap.add_argument("--port", type=int, default=0, metavar="N",
+                    help="port to listen on (default 0: one the OS picks)")
+    ap.add_argument("--port-file", metavar="FILE",
+                    help="write the port to FILE once listening (default: "
+                    "print the base URL on stdout)")
+    ap.add_argument("--log", metavar="FILE", default=os.devnull,
+                    help="append each request to FILE as a JSON line "
+                    "(default: log nothing)")
+    # "" opens as a missing file: the built-in answer
+    ap.add_argument("--responses", metavar="FILE", default="",
+                    help="what to answer: a JSON list read at each request, "
+                    "the n-th item for the n-th request (default: a valid "
+                    "token answer every time)")
+    ap.add_argument("--cert", metavar="PEM",
+                    help="serve HTTPS with this certificate (and --key)")
+    ap.add_argument("--key", metavar="PEM",
+                    help="the private key of --cert")
+    a = ap.parse_args(argv)
+    if bool(a.cert) != bool(a.key):
+        ap.error("--cert and --key go together")
+    return a
 
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+
+def main():
+    a = parse_args()
+
+    srv = ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
     srv.daemon_threads = True
     srv.lock = threading.Lock()
     srv.count = 0
     srv.issued = {}  # token -> time.time() it expires, or None
     srv.revoked = set()
     srv.log_path = a.log
+    # by hand, with no --log: nothing is logged, the API sides' logs included
+    srv.api_log = a.log != os.devnull
     srv.responses_path = a.responses
     if a.cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(a.cert, a.key)
         srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     open(a.log, "a").close()
-    tmp = a.port_file + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(str(srv.server_address[1]))
-    os.rename(tmp, a.port_file)
+    if a.port_file:
+        tmp = a.port_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(str(srv.server_address[1]))
+        os.rename(tmp, a.port_file)
+    else:
+        scheme = "https" if a.cert else "http"
+        print("%s://127.0.0.1:%d" % (scheme, srv.server_address[1]), flush=True)
     try:
         srv.serve_forever()
     except KeyboardInterrupt:

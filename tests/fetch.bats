@@ -115,16 +115,17 @@ load helper
 
 # what each answer that is not a token means: the answer (fake_server.py's
 # JSON), --retries, the exit status, stderr; each makes exactly one request
-# (4xx, 3xx and 2xx are never retried; 5xx and 429 are, so they get 0)
-STATUS_TABLE='{"status":400,"body":{"error":"invalid_request","error_description":"clientID is malformed","error_uri":"https://docs.example/e"}}|2|5|nitro-token: 400 invalid_request: clientID is malformed see https://docs.example/e
-{"status":401,"body":{"error":"invalid_client","error_description":"Client authentication failed"}}|2|6|nitro-token: 401 invalid_client: Client authentication failed
-{"status":403,"body":{"error":"access_denied"}}|2|6|nitro-token: 403 access_denied
-{"status":404,"raw":"not here","headers":{"Content-Type":"text/plain"}}|2|5|nitro-token: 404: unexpected answer (content type text/plain)
-{"status":500,"body":{"error":"server_error","error_description":"boom"}}|0|7|nitro-token: 500 server_error: boom
-{"status":502,"raw":"<html>bad gateway</html>","headers":{"Content-Type":"text/html"}}|0|7|nitro-token: 502: unexpected answer (content type text/html)
-{"status":429,"body":{"error":"slow_down"}}|0|7|nitro-token: 429 slow_down
-{"status":307,"headers":{"Location":"http://127.0.0.1:1/steal"},"raw":""}|2|8|nitro-token: 307: the server redirected; redirects are never followed
-{"status":204,"raw":""}|2|8|nitro-token: 204: unexpected answer (content type none)'
+# (4xx, 3xx and 2xx are never retried; 5xx and 429 are, so they get 0);
+# @BASE@ is the server's base URL, \n a line break, \047 a quote
+STATUS_TABLE='{"status":400,"body":{"error":"invalid_request","error_description":"clientID is malformed","error_uri":"https://docs.example/e"}}|2|5|nitro-token: POST @BASE@/oauth/token: 400 invalid_request: clientID is malformed see https://docs.example/e
+{"status":401,"body":{"error":"invalid_client","error_description":"Client authentication failed"}}|2|6|nitro-token: POST @BASE@/oauth/token: 401 invalid_client: Client authentication failed\nnitro-token: check the client ID (from --client-id) and secret (from NITRO_CLIENT_SECRET)
+{"status":403,"body":{"error":"access_denied"}}|2|6|nitro-token: POST @BASE@/oauth/token: 403 access_denied\nnitro-token: check the client ID (from --client-id) and secret (from NITRO_CLIENT_SECRET)
+{"status":404,"raw":"not here","headers":{"Content-Type":"text/plain"}}|2|5|nitro-token: POST @BASE@/oauth/token: 404: unexpected answer (content type text/plain)\nnitro-token: check the base URL \047@BASE@\047 (from --base-url)
+{"status":500,"body":{"error":"server_error","error_description":"boom"}}|0|7|nitro-token: POST @BASE@/oauth/token: 500 server_error: boom
+{"status":502,"raw":"<html>bad gateway</html>","headers":{"Content-Type":"text/html"}}|0|7|nitro-token: POST @BASE@/oauth/token: 502: unexpected answer (content type text/html)
+{"status":429,"body":{"error":"slow_down"}}|0|7|nitro-token: POST @BASE@/oauth/token: 429 slow_down
+{"status":307,"headers":{"Location":"http://127.0.0.1:1/steal"},"raw":""}|2|8|nitro-token: POST @BASE@/oauth/token: 307: the server redirected; redirects are never followed
+{"status":204,"raw":""}|2|8|nitro-token: POST @BASE@/oauth/token: 204: unexpected answer (content type none)'
 
 @test "every answer that is not a token: its exit status, the server's words, one request" {
 	start_server
@@ -134,6 +135,7 @@ STATUS_TABLE='{"status":400,"body":{"error":"invalid_request","error_description
 		before=$(request_count)
 		run nts --retries "$retries"
 		[ "$status" -eq "$want" ] || { echo "$answer: exit $status"; return 1; }
+		message=$(printf '%b' "${message//@BASE@/$BASE}")
 		[ "$output" = "$message" ] || { echo "$answer: $output"; return 1; }
 		[ "$(request_count)" = $((before + 1)) ]
 		rows=$((rows + 1))
@@ -341,7 +343,7 @@ jwt() {
 	run --separate-stderr nts
 	[ "$status" -eq 8 ]
 	[ "$output" = "" ]
-	[[ "$stderr" == "nitro-token: invalid response from $BASE/oauth/token: token expired 3"?" s ago (its JWT exp)" ]]
+	[[ "$stderr" == "nitro-token: invalid response from $BASE/oauth/token: token expired at $(date -u -d @$((now - 30)) '+%F %T') UTC by its JWT exp (the clock here says "*" UTC)" ]]
 	t=$(jwt '{"exp":"tomorrow"}')
 	respond "{\"status\":200,\"body\":{\"accessToken\":\"$t\"}}"
 	run nts --json
@@ -382,7 +384,7 @@ jwt() {
 	run --separate-stderr nts
 	[ "$status" -eq 8 ]
 	[ "$output" = "" ]
-	[[ "$stderr" == "nitro-token: invalid response from $BASE/oauth/token: token expired 3"?" s ago (its JWT exp)" ]]
+	[[ "$stderr" == "nitro-token: invalid response from $BASE/oauth/token: token expired at $(date -u -d @$((now - 30)) '+%F %T') UTC by its JWT exp (the clock here says "*" UTC)" ]]
 	[ "$(request_count)" = 1 ]
 }
 

@@ -236,16 +236,17 @@ wait_for() {
 	NITRO_ACCESS_TOKEN=tok-1 run --separate-stderr nts --rejected
 	[ "$status" -eq 6 ]
 	[ "$output" = "" ]
-	[ "$stderr" = "nitro-token: 401 invalid_client" ]
+	[ "$stderr" = "nitro-token: POST $BASE/oauth/token: 401 invalid_client
+nitro-token: check the client ID (from --client-id) and secret (from NITRO_CLIENT_SECRET)" ]
 	[ -z "$(entry)" ]
 }
 
-@test "the README's recipe: on a 401, --rejected and one more try" {
+@test "docs/cache.md's recipe: on a 401, --rejected and one more try" {
 	unique_tokens
 	nts >/dev/null
 	rotate
-	# the recipe as README.md gives it, with the fake API's URL
-	sed -n '/^export NITRO_ACCESS_TOKEN$/,/^fi$/p' "$ROOT/README.md" |
+	# the recipe as docs/cache.md gives it, with the fake API's URL
+	sed -n '/^export NITRO_ACCESS_TOKEN$/,/^fi$/p' "$ROOT/docs/cache.md" |
 		sed "s|https://api.gonitro.dev/\.\.\.|$BASE/api/test|" >"$BATS_TEST_TMPDIR/recipe"
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/recipe")" -ge 10 ]
 	printf 'echo "$code"\n' >>"$BATS_TEST_TMPDIR/recipe"
@@ -565,7 +566,7 @@ EOF
 	run --separate-stderr nts --min-ttl 1 --retries 0 --keep-fresh -- "$BATS_TEST_TMPDIR/job"
 	[ "$status" -eq 0 ]
 	[ "$output" = tok-4 ]
-	[[ "$stderr" =~ ^"nitro-token: 500 server_error"$'\n'"nitro-token: warning: keep-fresh: cannot renew the token; trying again in 1 s"$'\n'"nitro-token: 500 server_error"$'\n'"nitro-token: warning: keep-fresh: cannot renew the token; trying again in 2 s"$'\n'"nitro-token: warning: keep-fresh: the token expired; '$XDG_RUNTIME_DIR/nitro-token."[0-9]+\.[A-Za-z0-9]{6}"/token' is empty until one is renewed"$ ]]
+	[[ "$stderr" =~ ^"nitro-token: POST $BASE/oauth/token: 500 server_error"$'\n'"nitro-token: warning: keep-fresh: cannot renew the token; trying again in 1 s"$'\n'"nitro-token: POST $BASE/oauth/token: 500 server_error"$'\n'"nitro-token: warning: keep-fresh: cannot renew the token; trying again in 2 s"$'\n'"nitro-token: warning: keep-fresh: the token expired; '$XDG_RUNTIME_DIR/nitro-token."[0-9]+\.[A-Za-z0-9]{6}"/token' is empty until one is renewed"$ ]]
 	[ "$(request_count)" = 4 ]
 }
 

@@ -116,7 +116,7 @@ python_exe() {
 	run --separate-stderr env LD_BIND_NOW=1 LD_PRELOAD="$WIPE" WIPE_CHECK_SECRET="$SECRET" \
 		"$NT" --base-url "$BASE" --client-id "$ID" --client-secre="$SECRET"
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "nitro-token: unknown or ambiguous option '--client-secre' (its value is not shown)
+	[ "$stderr" = "nitro-token: ambiguous option '--client-secre' (its value is not shown): it could be '--client-secret', '--client-secret-command' or '--client-secret-file'
 Try 'nitro-token --help' for more information." ]
 	# a secret read in several pieces, so that its buffer grows with it
 	printf 'long-%01995d\n' 7 >"$BATS_TEST_TMPDIR/long"

@@ -133,9 +133,9 @@ with_system_certs() {
 # what libcurl's TLS library says of a certificate no trusted CA signed
 untrusted() {
 	if [ -n "${NITRO_STATIC:-}" ]; then
-		echo "nitro-token: POST $BASE/oauth/token: mbedTLS: The certificate is not correctly signed by the trusted CA\x0a"
+		echo "nitro-token: POST $BASE/oauth/token: mbedTLS: The certificate is not correctly signed by the trusted CA\x0a (a CA of your own is trusted with --cacert or NITRO_CACERT)"
 	else
-		echo "nitro-token: POST $BASE/oauth/token: SSL certificate problem: unable to get local issuer certificate"
+		echo "nitro-token: POST $BASE/oauth/token: SSL certificate problem: unable to get local issuer certificate (a CA of your own is trusted with --cacert or NITRO_CACERT)"
 	fi
 }
 
@@ -282,7 +282,7 @@ while True:
 	respond '{"status":500,"body":{"error":"server_error"}}'
 	run nts --retries 3
 	[ "$status" -eq 7 ]
-	[ "$output" = "nitro-token: 500 server_error" ]
+	[ "$output" = "nitro-token: POST $BASE/oauth/token after 4 attempts: 500 server_error" ]
 	[ "$(request_count)" = 4 ]
 }
 
@@ -327,7 +327,7 @@ while True:
 	respond '{"status":429,"headers":{"Retry-After":"3600"},"body":{"error":"slow_down"}}'
 	elapsed nts --timeout 10
 	[ "$status" -eq 7 ]
-	[ "$output" = "nitro-token: 429 slow_down" ]
+	[ "$output" = "nitro-token: POST $BASE/oauth/token: 429 slow_down" ]
 	[ "$(request_count)" = 1 ]
 	[ "$ELAPSED_MS" -lt 2000 ]
 }
@@ -383,11 +383,11 @@ while True:
 	[[ "$stderr" != *$'\033'* ]]
 	[[ "$stderr" != *$'\007'* ]]
 	[ "${#stderr}" -lt 1000 ]
-	[[ "$stderr" == 'nitro-token: 400 bad\x1b]8;;x\x07: \x1b[2J\x1b]0;pwned\x07AAAA'* ]]
+	[[ "$stderr" == "nitro-token: POST $BASE/oauth/token: "'400 bad\x1b]8;;x\x07: \x1b[2J\x1b]0;pwned\x07AAAA'* ]]
 	[[ "$stderr" == *'AAA...' ]]
 	respond "$(jq -cn '{status:502, headers:{"Content-Type":"text/\u001b[31mhtml"}, raw:"<html>"}')"
 	run nts --retries 0
-	[ "$output" = 'nitro-token: 502: unexpected answer (content type text/\x1b[31mhtml)' ]
+	[ "$output" = "nitro-token: POST $BASE/oauth/token: "'502: unexpected answer (content type text/\x1b[31mhtml)' ]
 }
 
 @test "-vv traces headers both ways with cookies redacted, never a body, secret or token" {
@@ -474,7 +474,7 @@ while True:
 	respond '{"status":407}'
 	run nts --retries 3
 	[ "$status" -eq 4 ]
-	[ "$output" = "nitro-token: 407: proxy authentication required" ]
+	[ "$output" = "nitro-token: POST $BASE/oauth/token: 407: proxy authentication required" ]
 	[ "$(request_count)" = 1 ]
 }
 
@@ -504,11 +504,13 @@ while True:
 	respond "{\"status\":401,\"headers\":{\"Content-Type\":\"text/html\"},\"raw\":\"$page\"}"
 	run nts
 	[ "$status" -eq 6 ]
-	[ "$output" = "nitro-token: 401: unexpected answer (content type text/html)" ]
+	[ "$output" = "nitro-token: POST $BASE/oauth/token: 401: unexpected answer (content type text/html)
+nitro-token: check the client ID (from --client-id) and secret (from NITRO_CLIENT_SECRET)
+nitro-token: check the base URL '$BASE' (from --base-url)" ]
 	respond "{\"status\":503,\"headers\":{\"Content-Type\":\"text/html\"},\"chunked\":200000}"
 	run nts --retries 0
 	[ "$status" -eq 7 ]
-	[ "$output" = "nitro-token: 503: unexpected answer (content type text/html)" ]
+	[ "$output" = "nitro-token: POST $BASE/oauth/token: 503: unexpected answer (content type text/html)" ]
 }
 
 @test "libcurl's error text (a certificate subject) is escaped before it reaches the terminal" {
