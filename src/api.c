@@ -701,6 +701,7 @@ paginate(struct api *a, const struct http_options *opt, struct token *tok,
 			goto out;
 		}
 		free(url);
+		url = NULL;
 		if (json_object_set_new(seen, cursor, json_true()) != 0 ||
 		    (url = page_url(a->url, cursor)) == NULL)
 			goto nomem;

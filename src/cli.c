@@ -501,10 +501,12 @@ parse_api(struct cli *cli, struct config_args *args, int argc, char **argv)
 			table[n++] = *o;
 	cur_shortopts = api_shortopts;
 	cur_longopts = table;
-	if ((a = cli->api = calloc(1, sizeof(*a))) == NULL ||
-	    (a->headers = calloc((size_t)argc, sizeof(*a->headers))) == NULL ||
-	    (a->forms = calloc((size_t)argc, sizeof(*a->forms))) == NULL)
+	/* one block: the arguments, then room for every word as a header or a part */
+	if ((a = calloc(1, sizeof(*a) + 2 * (size_t)argc * sizeof(char *))) == NULL)
 		return CLI_ENOMEM;
+	cli->api = a;
+	a->headers = (const char **)(a + 1);
+	a->forms = a->headers + argc;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, api_shortopts, table, NULL)) != -1) {
@@ -615,8 +617,6 @@ cli_release(struct cli *cli)
 	secret_free(cli->secret);
 	cli->secret = NULL;
 	if (cli->api != NULL) {
-		free(cli->api->headers);
-		free(cli->api->forms);
 		free(cli->api);
 		cli->api = NULL;
 	}
