@@ -805,12 +805,20 @@ perform(struct transfer *t, long long left)
 	detach(tid);
 	pfd.fd = t->wake[0];
 	pfd.events = POLLIN;
-	do {
+	for (;;) {
 		ms = until - clock_ms();
 		n = poll(&pfd, 1, ms > 0 ? (int)ms : 0);
-	} while (n < 0 && errno == EINTR);
-	if (n == 1 && read(t->wake[0], &c, 1) == 1)
+		if (n >= 0 || ms <= 0)
+			break;
+		/* a failed wait (EINTR, ENOMEM) says nothing of the transfer: wait on */
+		if (errno != EINTR)
+			clock_sleep_ms(10);
+	}
+	/* readable: the thread has written its last byte, t->rc is settled */
+	if (n == 1) {
+		(void)!read(t->wake[0], &c, 1);
 		return t->rc;
+	}
 	t->abandoned = 1;
 	return CURLE_OPERATION_TIMEDOUT;
 }
