@@ -392,6 +392,7 @@ struct sink {
 	struct buf *mem; /* --paginate: a page in memory */
 	int err;	 /* errno of a failed write */
 	int toobig;
+	int nomem; /* a page did not fit in memory */
 	/* the progress line */
 	long long started, drawn;
 	int shown, enabled;
@@ -404,10 +405,16 @@ to_sink(void *user, const char *p, size_t n)
 	ssize_t w;
 
 	if (s->mem != NULL) {
-		if (buf_append(s->mem, p, n) == BUF_OK)
+		switch (buf_append(s->mem, p, n)) {
+		case BUF_OK:
 			return 0;
-		s->toobig = 1;
-		return -1;
+		case BUF_ECAP:
+			s->toobig = 1;
+			return -1;
+		default:
+			s->nomem = 1;
+			return -1;
+		}
 	}
 	while (n > 0) {
 		if ((w = write(s->fd, p, n)) < 0) {
@@ -599,7 +606,10 @@ call(struct api *a, const struct http_options *opt, const char *url, struct toke
 		rc = API_EINVALID;
 		break;
 	case HTTP_ESINK:
-		if (s->toobig) {
+		if (s->nomem) {
+			msg_err("out of memory");
+			rc = API_ENOMEM;
+		} else if (s->toobig) {
 			msg_err("%s %s: a page is larger than %d MiB", a->method, url,
 				API_PAGE_MAX / (1024 * 1024));
 			rc = API_EINVALID;
