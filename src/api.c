@@ -673,6 +673,7 @@ paginate(struct api *a, const struct http_options *opt, struct token *tok,
 {
 	struct buf page = BUF_INIT(API_PAGE_MAX);
 	json_t *items = json_array(), *seen = json_object(), *root = NULL;
+	unsigned long failures;
 	char *url = NULL;
 	const char *cursor;
 	int rc = API_ENOMEM, pages;
@@ -691,7 +692,11 @@ paginate(struct api *a, const struct http_options *opt, struct token *tok,
 		if ((rc = call(a, opt, url, tok, auth, renew_rc, s)) != API_OK)
 			goto out;
 		json_decref(root);
+		failures = secret_json_alloc_failures();
 		root = json_loadb(page.data != NULL ? page.data : "", page.len, 0, NULL);
+		/* jansson does not always say that it ran out of memory; its allocator does */
+		if (root == NULL && secret_json_alloc_failures() != failures)
+			goto nomem;
 		if (!json_is_array(json_object_get(root, "items"))) {
 			msg_err("%s %s: --paginate: the answer has no list of items", a->method,
 				url);

@@ -223,6 +223,16 @@ oom_walk() {
 	done
 }
 
+@test "out of memory at every allocation of api, and of api --paginate, every failure alone too" {
+	start_server
+	local pages='{"items":[{"id":1},{"id":2},{"id":3},{"id":4}]}'
+	oom_walk '{"hello": "world", "n": [1, 2, 3]}' "$NT" api --base-url "$BASE" --client-id "$ID" /t/json
+	oom_walk "$pages" "$NT" api --base-url "$BASE" --client-id "$ID" --paginate "/t/pages?total=2"
+	# one failure at a time: a page or the joined list lost to no memory must
+	# not pass for an answer without items, nor for a shorter list
+	OOM_ONCE=1 oom_walk "$pages" "$NT" api --base-url "$BASE" --client-id "$ID" --paginate "/t/pages?total=2"
+}
+
 @test "no freed block holds the token: every format, exec mode, a hit, a token longer than a small buffer" {
 	start_server
 	local f tok
