@@ -8,7 +8,9 @@ MANDIR     ?= $(PREFIX)/share/man
 DATADIR    ?= $(PREFIX)/share
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
-BATS       ?= bats
+# every signal at its default, however make was started (nohup, cmd & in a
+# script, a Python parent): the tests that send signals test exactly that
+BATS       ?= env --default-signal bats
 
 # Probes run once, when first needed, so that "make deps" works on a system
 # that has neither pkg-config nor the libraries yet.

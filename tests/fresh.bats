@@ -511,6 +511,26 @@ EOF
 	[ -z "$(keeper_dirs)" ]
 }
 
+@test "--keep-fresh under nohup: SIGHUP ignored by the parent stays ignored, for the job too" {
+	unique_tokens
+	local keeper rc=0
+	NITRO_CLIENT_SECRET="$SECRET" env --ignore-signal=HUP "$NT" --base-url "$BASE" --client-id "$ID" \
+		--keep-fresh -- sh -c 'echo "$NITRO_ACCESS_TOKEN_FILE" >"$0/file"; exec sleep 30' \
+		"$BATS_TEST_TMPDIR" &
+	keeper=$!
+	KILL_PIDS=$keeper
+	wait_for "$BATS_TEST_TMPDIR/file"
+	sleep 0.1
+	kill -HUP "$keeper"
+	sleep 0.3
+	[ -e "/proc/$keeper" ]
+	[ -s "$(cat "$BATS_TEST_TMPDIR/file")" ]
+	kill -TERM "$keeper"
+	wait "$keeper" || rc=$?
+	[ "$rc" -eq 143 ]
+	[ ! -e "$(cat "$BATS_TEST_TMPDIR/file")" ]
+}
+
 @test "--keep-fresh: a job killed outright: exit 137, the file is gone" {
 	unique_tokens
 	run --separate-stderr nts --keep-fresh -- sh -c 'echo "$NITRO_ACCESS_TOKEN_FILE"; kill -KILL $$'

@@ -159,7 +159,7 @@ def failing(bats, files, timeout, known=None):
     Given known (the failures of the unmutated code), it stops at the first
     other failure: one is enough to kill a mutant.  The suite runs in a
     session of its own, so that stopping it ends its servers too."""
-    proc = subprocess.Popen([bats, "--tap"] + files, cwd=ROOT, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(["env", "--default-signal", bats, "--tap"] + files, cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     names = set()
     timer = None
