@@ -56,7 +56,7 @@ ALL_CFLAGS   = -std=c11 $(WARNINGS) $(HARDEN) $(CFLAGS)
 ALL_LDFLAGS  = $(LDHARDEN) $(LDFLAGS)
 LIBS         = $(PKG_LIBS) $(LIBDL)
 
-SRCS = src/api.c src/buf.c src/cache.c src/cli.c src/compat.c src/config.c src/http.c src/keep.c \
+SRCS = src/api.c src/buf.c src/cache.c src/cli.c src/compat.c src/config.c src/http.c src/io.c src/keep.c \
        src/main.c src/msg.c src/output.c src/secret.c src/token.c
 OBJS = $(SRCS:.c=.o)
 # everything but main(), for test and fuzz programs

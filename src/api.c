@@ -29,6 +29,7 @@
 
 #include "api.h"
 #include "clock.h"
+#include "io.h"
 #include "msg.h"
 #include "secret.h"
 
@@ -402,7 +403,6 @@ static int
 to_sink(void *user, const char *p, size_t n)
 {
 	struct sink *s = user;
-	ssize_t w;
 
 	if (s->mem != NULL) {
 		switch (buf_append(s->mem, p, n)) {
@@ -416,16 +416,8 @@ to_sink(void *user, const char *p, size_t n)
 			return -1;
 		}
 	}
-	while (n > 0) {
-		if ((w = write(s->fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			s->err = errno;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
+	if ((s->err = io_write_all(s->fd, p, n, NULL)) != 0)
+		return -1;
 	return 0;
 }
 

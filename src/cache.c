@@ -54,6 +54,7 @@
 
 #include "cache.h"
 #include "clock.h"
+#include "io.h"
 #include "msg.h"
 #include "secret.h"
 
@@ -428,22 +429,6 @@ cache_get(struct cache *c, long min_ttl, struct token *tok)
 	return lookup(c, min_ttl, tok, 1);
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * A fetched token that cannot be stored: the entry it would have replaced
  * goes, so that later runs are not served the token this run meant to
@@ -508,7 +493,8 @@ cache_put(struct cache *c, const struct token *tok, long min_ttl)
 	if (unlinkat(c->dirfd, tmp, 0) != 0 && errno != ENOENT)
 		goto out;
 	fd = openat(c->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || fchmod(fd, 0600) != 0 || write_all(fd, s, strlen(s)) != 0 || fsync(fd) != 0)
+	if (fd < 0 || fchmod(fd, 0600) != 0 || io_write_all(fd, s, strlen(s), NULL) != 0 ||
+	    fsync(fd) != 0)
 		goto out;
 	if (close(fd) != 0) {
 		fd = -1;

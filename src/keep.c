@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "keep.h"
 #include "msg.h"
 #include "output.h"
@@ -130,22 +131,6 @@ sweep(const char *base)
 	closedir(d);
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* the file holds the token and a newline, or nothing (tok NULL) */
 static int
 put_file(int dirfd, const struct token *tok)
@@ -157,8 +142,9 @@ put_file(int dirfd, const struct token *tok)
 	fd = openat(dirfd, TMP_NAME, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -1;
-	if (tok == NULL || (write_all(fd, tok->access_token, strlen(tok->access_token)) == 0 &&
-			    write_all(fd, "\n", 1) == 0))
+	if (tok == NULL ||
+	    (io_write_all(fd, tok->access_token, strlen(tok->access_token), NULL) == 0 &&
+	     io_write_all(fd, "\n", 1, NULL) == 0))
 		rc = 0;
 	if (close(fd) != 0)
 		rc = -1;

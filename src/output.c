@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "io.h"
 #include "msg.h"
 #include "output.h"
 #include "secret.h"
@@ -329,7 +330,6 @@ output_finish(enum format fmt, const struct token *tok)
 	const char *path = github_env_path();
 	struct stat st;
 	size_t done = 0;
-	ssize_t n;
 	int rc = OUTPUT_EWRITE, err = 0;
 
 	if (fmt != FMT_GITHUB)
@@ -348,17 +348,7 @@ output_finish(enum format fmt, const struct token *tok)
 		err = errno;
 		goto out;
 	}
-	while (done < lines.len) {
-		n = write(github_env, lines.data + done, lines.len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			err = n < 0 ? errno : EIO;
-			break;
-		}
-		done += (size_t)n;
-	}
-	if (done < lines.len) {
+	if ((err = io_write_all(github_env, lines.data, lines.len, &done)) != 0) {
 		if (done > 0 && ftruncate(github_env, st.st_size) != 0)
 			msg_err("cannot cut '%s' (GITHUB_ENV) back to %lld bytes: %s", path,
 				(long long)st.st_size, strerror(errno));

@@ -41,6 +41,7 @@ RELATED = {
     "cli.c": ["cli.bats", "docs.bats"],
     "compat.c": ["memory.bats", "config.bats"],
     "config.c": ["config.bats", "secrets.bats", "faults.bats"],
+    "io.c": ["output.bats", "cache.bats", "fresh.bats", "faults.bats"],
     "keep.c": ["fresh.bats"],
     "http.c": ["network.bats", "fetch.bats", "messages.bats"],
     "main.c": ["fetch.bats", "cli.bats", "output.bats", "cache.bats", "messages.bats", "faults.bats"],
