@@ -164,6 +164,7 @@ matrix:
 	tests/matrix.sh
 
 # mutation testing (tests/mutate.py): MUTATE_N mutants, seed MUTATE_SEED
+mutate: export MUTATE_CPP = $(CC) $(ALL_CPPFLAGS) -E
 mutate: nitro-token test-progs
 	python3 tests/mutate.py
 

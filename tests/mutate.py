@@ -5,7 +5,8 @@
 Generates single-point mutants of src/*.c (a comparison flipped, a `!`
 dropped, `&&` and `||` swapped, a status constant swapped, a wiping or
 cleanup call deleted, a bound moved by one, a return value flipped), skipping
-comments, string literals and preprocessor lines.  A seeded sample of them
+comments, string literals, preprocessor lines and the lines this build does
+not compile (MUTATE_CPP).  A seeded sample of them
 (MUTATE_N, MUTATE_SEED) is run one at a time: the file is changed, nitro-token
 rebuilt, the bats files most related to the file run, then the whole suite
 for a mutant they did not kill; the file is always restored.  Prints the
@@ -25,6 +26,7 @@ output of a whole-suite run of the unmutated tree to take instead.
 import os
 import random
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -88,13 +90,45 @@ def code_part(line):
     return out if cut < 0 else out[:cut]
 
 
+# code the dynamic build compiles but reaches only in the static binary,
+# whose tests (make check-static) make mutate does not run
+STATIC_ONLY = {("compat.c", "compat_relro")}  # returns at PT_INTERP unless static
+
+
+def compiled_lines(name):
+    """The numbers (from 0) of the lines of src/name that the build compiles:
+    what the preprocessor keeps under MUTATE_CPP (the build's own cc -E), so
+    that branches for other systems, the fallbacks and the static build are
+    not mutated where no test of this build can reach them.  None: all."""
+    cpp = os.environ.get("MUTATE_CPP")
+    if not cpp:
+        return None
+    out = subprocess.run(shlex.split(cpp) + [os.path.join("src", name)], cwd=ROOT,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True).stdout
+    keep, here, n = set(), False, 0
+    for line in out.decode("utf-8", "replace").split("\n"):
+        m = re.match(r'# (\d+) "([^"]*)"', line)
+        if m:
+            here, n = m.group(2) == "src/" + name, int(m.group(1)) - 1
+            continue
+        if here and line.strip():
+            keep.add(n)
+        n += 1
+    return keep
+
+
 def mutants():
     for name in sorted(os.listdir(SRC)):
         if not name.endswith(".c"):
             continue
         lines = open(os.path.join(SRC, name)).read().split("\n")
+        compiled = compiled_lines(name)
         in_comment = False
         for i, line in enumerate(lines):
+            if compiled is not None and i not in compiled:
+                continue
+            if (name, function_of(name, i)) in STATIC_ONLY:
+                continue
             s = line.strip()
             if in_comment:
                 in_comment = "*/" not in s
