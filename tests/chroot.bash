@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-# Fresh Debian trees for make matrix and make deb-check: made by debootstrap
-# with only make and ca-certificates added, kept pristine under $MATRIX_DIR
+# Fresh Debian trees for make matrix, make deps-check and make deb-check:
+# made by debootstrap (the bare tree), then with only make and ca-certificates
+# added (the base), both kept pristine under $MATRIX_DIR
 # (default /var/tmp/nitro-token-matrix), and copied for each run.  Sourced,
 # not run.  Needs root.
 #
@@ -35,34 +36,48 @@ safe_rm() {
 	rm -rf --one-file-system "$1"
 }
 
-# base SUITE: the pristine tree, made once.  The machine's own added CA
+# bare SUITE: what debootstrap makes and nothing more (no make, no git, no
+# CA bundle: a bare image), made once.  An installed system has /etc/hosts,
+# which debootstrap leaves to the installer.  The machine's own added CA
 # certificates (/usr/local/share/ca-certificates) go in too, so that
-# registries behind a TLS-inspecting proxy are trusted there as here.
-base() {
-	local b="$DIR/$1.base" mirror
+# registries behind a TLS-inspecting proxy are trusted there as here once
+# ca-certificates is installed.
+bare() {
+	local b="$DIR/$1.bare" mirror
 	[ -e "$b/.nitro-matrix-ok" ] && return 0
 	mkdir -p "$DIR"
 	safe_rm "$b" || return 1
 	mirror=$("$MIRROR_SH") || return 1
 	debootstrap --variant=minbase "$1" "$b" "$mirror" >"$DIR/$1.debootstrap.log" 2>&1 || return 1
-	chroot "$b" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -qq --no-install-recommends make ca-certificates && apt-get clean' \
-		>>"$DIR/$1.debootstrap.log" 2>&1 || return 1
-	# an installed system has these; debootstrap leaves them to the installer
 	printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$b/etc/hosts"
 	if [ -d /usr/local/share/ca-certificates ]; then
-		cp -r /usr/local/share/ca-certificates/. "$b/usr/local/share/ca-certificates/" &&
-			chroot "$b" update-ca-certificates >>"$DIR/$1.debootstrap.log" 2>&1 || return 1
+		mkdir -p "$b/usr/local/share/ca-certificates" &&
+			cp -r /usr/local/share/ca-certificates/. "$b/usr/local/share/ca-certificates/" || return 1
 	fi
+	chroot "$b" apt-get clean
 	touch "$b/.nitro-matrix-ok"
 }
 
-# fresh SUITE RUN: a copy of the base at $DIR/RUN, with /proc, /dev, /sys and
-# the suite's package cache mounted; prints the tree's path
+# base SUITE: the bare tree with make and ca-certificates added, made once
+base() {
+	local b="$DIR/$1.base"
+	[ -e "$b/.nitro-matrix-ok" ] && return 0
+	bare "$1" || return 1
+	safe_rm "$b" || return 1
+	cp -a "$DIR/$1.bare" "$b" && rm -f "$b/.nitro-matrix-ok" || return 1
+	chroot "$b" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends make ca-certificates && apt-get clean' \
+		>>"$DIR/$1.debootstrap.log" 2>&1 || return 1
+	touch "$b/.nitro-matrix-ok"
+}
+
+# fresh SUITE RUN [bare]: a copy of the base (or of the bare tree) at
+# $DIR/RUN, with /proc, /dev, /sys and the suite's package cache mounted;
+# prints the tree's path
 fresh() {
-	local r="$DIR/$2"
+	local r="$DIR/$2" from="$DIR/$1.${3:-base}"
 	safe_rm "$r" || return 1
-	cp -a "$DIR/$1.base" "$r" || return 1
+	cp -a "$from" "$r" || return 1
 	mkdir -p "$DIR/$1.apt-cache" "$r/var/cache/apt/archives"
 	cp /etc/resolv.conf "$r/etc/resolv.conf" 2>/dev/null
 	if ! { mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" &&

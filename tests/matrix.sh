@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # make matrix: build and test nitro-token as a new user of each Debian
-# release would.  For each release, a minimal tree made by debootstrap, with
-# only make and ca-certificates added, gets a copy of the tracked files and
-# runs the README's "make deps && make" and "make check" inside chroot.
-# Prints one TAP line per release ("ok 1 bookworm: ...") and exits 1 when
-# any failed.
+# release would.  Debian 12 (bookworm) starts from nothing: a bare tree made
+# by debootstrap (no make, no git), where the README's Quick start block runs
+# as pasted, in order, as root, up to a fetched token (make demo) and a green
+# make check; the one change is the clone's URL, made a bare clone of this
+# repository's HEAD.  Every other release, a minimal tree with make and
+# ca-certificates added, gets a copy of the tracked files and runs "make deps
+# && make" and "make check" inside chroot.  Prints one TAP line per release
+# ("ok 1 bookworm: ...") and exits 1 when any failed.
 #
 # tests/matrix.sh --deps (make deps-check) tries the set-up instead: in a
 # fresh Debian 12 tree, "make deps" then "make deps-qa", each timed, each
@@ -38,7 +41,44 @@ run() {
 	in_tree "$r" 'cd /src && make deps && make && make check BATS_FLAGS=--tap' >"$log" 2>&1
 	rc=$?
 	unmount_all "$r"
-	return $rc
+	return "$rc"
+}
+
+# quickstart: the README's Quick start block, the clone's URL replaced
+quickstart() {
+	awk '/^## Quick start/ { q = 1 } q && /^```sh/ { b = 1; next } b && /^```/ { exit } b' \
+		"$SRC/README.md" | sed 's|git clone [^ ]*|git clone /srv/nitro-token.git|'
+}
+
+# run_quickstart SUITE: the Quick start, pasted in order into a bare tree's
+# root shell (which stops at the first command that fails), then the checks
+# that it got where it says: make demo's token from the fake server, and
+# make check's TAP lines with none failed
+run_quickstart() {
+	local s=$1 r log="$DIR/$1.log" rc cmds
+	cmds=$(quickstart)
+	case $cmds in
+	*"git clone /srv/nitro-token.git"*"make deps"*"make check"*) ;;
+	*)
+		echo "the README's Quick start block is not clone, make deps, make check:" >"$log"
+		echo "$cmds" >>"$log"
+		return 1
+		;;
+	esac
+	r=$(fresh "$s" "$s.run" bare) || return 1
+	mkdir -p "$r/srv"
+	git clone -q --bare "$SRC" "$r/srv/nitro-token.git" || {
+		unmount_all "$r"
+		return 1
+	}
+	in_tree "$r" "set -e; cd /root; $cmds" >"$log" 2>&1
+	rc=$?
+	unmount_all "$r"
+	[ "$rc" -eq 0 ] || return "$rc"
+	grep -q '^requests the server received: 1 ' "$log" || {
+		echo "matrix: make demo did not fetch its token" >>"$log"
+		return 1
+	}
 }
 
 # the QA gates' commands that make deps-qa must have installed
@@ -98,17 +138,26 @@ if [ "${1:-}" = --deps ]; then
 fi
 trap 'for s in $SUITES; do unmount_all "$DIR/$s.run"; done' EXIT
 
+# tree SUITE and try SUITE: Debian 12 starts bare and runs the Quick start;
+# the others start from the base and run deps, build and check
+tree() {
+	if [ "$1" = bookworm ]; then bare "$1"; else base "$1"; fi
+}
+try() {
+	if [ "$1" = bookworm ]; then run_quickstart "$1"; else run "$1"; fi
+}
+
 failed=0 i=0
 echo "1..$(echo "$SUITES" | wc -w)"
 for s in $SUITES; do
 	start=$(date +%s)
 	i=$((i + 1))
-	if ! base "$s"; then
+	if ! tree "$s"; then
 		echo "not ok $i $s: cannot make the tree (see $DIR/$s.debootstrap.log)"
 		failed=1
 		continue
 	fi
-	if run "$s"; then
+	if try "$s"; then
 		echo "ok $i $s: $(grep -c '^ok ' "$DIR/$s.log") tests passed, $(grep -c '^not ok ' "$DIR/$s.log") failed ($(($(date +%s) - start)) s)"
 	else
 		echo "not ok $i $s: $(($(date +%s) - start)) s; the log is $DIR/$s.log:"
