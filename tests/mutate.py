@@ -21,7 +21,8 @@ small sample still reaches every file.  The unmutated code is tested first
 first time a mutant gets that far), and a test that fails there is ignored
 afterwards: only a test that passes on the real code and fails on the
 mutant kills it (a hang counts as a kill).  MUTATE_BASELINE names the TAP
-output of a whole-suite run of the unmutated tree to take instead.
+output of a whole-suite run of the unmutated tree to take instead;
+MUTATE_PART=I/N runs every N-th mutant of the sample from the I-th on.
 """
 import os
 import random
@@ -273,6 +274,10 @@ def main():
     eq = equivalents()
     every = [m for m in mutants() if not equivalent(m, eq)]
     sample = stratified(every, n, seed)
+    # MUTATE_PART=I/N: the I-th of N interleaved shares of the sample, so
+    # that N checkouts can run one sample between them; numbers stay the
+    # sample's own
+    part, parts = (int(x) for x in os.environ.get("MUTATE_PART", "1/1").split("/"))
     print("mutate: %d mutants in src/*.c (%d known equivalent), sample of %d, seed %d"
           % (len(every), len(eq), len(sample), seed), flush=True)
     print("mutate: per file: %s" % ", ".join(
@@ -309,11 +314,14 @@ def main():
                 print("mutate: ignored, fails on the unmutated code: %s" % name, flush=True)
         return baseline[key]
 
-    related = sorted(set("tests/" + f for m in sample for f in RELATED.get(m[0], [])
+    related = sorted(set("tests/" + f for k, m in enumerate(sample) if k % parts == part - 1
+                         for f in RELATED.get(m[0], [])
                          if os.path.exists(os.path.join(ROOT, "tests", f))))
     broken(related)
     killed, survivors, stillborn = 0, [], 0
     for k, (name, i, orig, new) in enumerate(sample, 1):
+        if (k - 1) % parts != part - 1:
+            continue
         path = os.path.join(SRC, name)
         text = open(path).read()
         lines = text.split("\n")
