@@ -268,6 +268,9 @@ def stratified(every, n, seed):
 
 
 def main():
+    # stopped by a signal, the mutated file is still put back (finally)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda signum, frame: sys.exit(128 + signum))
     n = int(os.environ.get("MUTATE_N", "60"))
     seed = int(os.environ.get("MUTATE_SEED", "1"))
     bats = os.environ.get("BATS", "bats")
