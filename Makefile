@@ -216,13 +216,13 @@ tests/bench/measure: tests/bench/measure.c
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
 # the static binary's yardsticks, linked as nitro-token-static is: a static PIE
-BENCH_STATIC_PIE = gcc -specs=$(STATIC_BUILD)/static-pie.specs -std=c11 $(WARNINGS) \
+BENCH_STATIC_PIE = gcc -specs=$(SA)/static-pie.specs -std=c11 $(WARNINGS) \
                    -fstack-protector-strong -fPIE $(CFLAGS) -Wl,-z,relro,-z,now
-build/bench/floor: tests/bench/floor.c $(STATIC_BUILD)/static-pie.specs
+build/bench/floor: tests/bench/floor.c $(SA)/static-pie.specs
 	@mkdir -p build/bench
 	$(BENCH_STATIC_PIE) -o $@ $<
 
-build/bench/trivial-static-pie: tests/bench/trivial.c $(STATIC_BUILD)/static-pie.specs
+build/bench/trivial-static-pie: tests/bench/trivial.c $(SA)/static-pie.specs
 	@mkdir -p build/bench
 	$(BENCH_STATIC_PIE) -o $@ $<
 
