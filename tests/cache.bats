@@ -76,6 +76,23 @@ age_entry() {
 	[[ "$output" == *libcurl.so.4* ]]
 }
 
+@test "a cache hit opens no /dev/urandom: jansson's hash seed comes from getrandom()" {
+	command -v strace >/dev/null || skip "needs strace (make deps installs it)"
+	[ -z "${TEST_FALLBACKS:-}" ] || skip "the portable branch leaves jansson's seed to jansson"
+	! ldd "$NT" 2>/dev/null | grep -q asan || skip "LeakSanitizer does not run under ptrace (strace)"
+	unique_tokens
+	nts >/dev/null
+	run strace -f -qq -e trace=open,openat -o "$BATS_TEST_TMPDIR/trace" \
+		env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "$BASE"
+	[ "$status" -eq 0 ]
+	[ "$output" = tok-1 ]
+	[ "$(request_count)" = 1 ]
+	# the hit did read the cache entry (the JSON jansson parses)
+	grep -q "$CACHE" "$BATS_TEST_TMPDIR/trace"
+	run grep -c /dev/urandom "$BATS_TEST_TMPDIR/trace"
+	[ "$output" = 0 ]
+}
+
 @test "--no-cache neither reads nor writes" {
 	unique_tokens
 	run nts --no-cache

@@ -130,20 +130,3 @@ nogetrandom() {
 	nogetrandom EPERM
 }
 
-@test "static: a cache hit opens no /dev/urandom (jansson's seed comes from getrandom)" {
-	command -v strace >/dev/null || skip "needs strace (make deps installs it)"
-	with_cache
-	start_server
-	respond_token hit-token
-	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "$BASE"
-	[ "$status" -eq 0 ]
-	run strace -f -qq -e trace=open,openat -o "$BATS_TEST_TMPDIR/trace" \
-		env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "$BASE"
-	[ "$status" -eq 0 ]
-	[ "$output" = hit-token ]
-	[ "$(request_count)" = 1 ]
-	# the hit did read the cache entry (the JSON jansson parses)
-	grep -q "$CACHE" "$BATS_TEST_TMPDIR/trace"
-	run grep -c /dev/urandom "$BATS_TEST_TMPDIR/trace"
-	[ "$output" = 0 ]
-}
