@@ -93,6 +93,24 @@ age_entry() {
 	[ "$output" = 0 ]
 }
 
+@test "getrandom() refused (ENOSYS, EPERM): a cache hit works, and leaves jansson's seed to jansson" {
+	command -v strace >/dev/null || skip "needs strace (make deps installs it)"
+	! ldd "$NT" 2>/dev/null | grep -q asan || skip "LeakSanitizer does not run under ptrace (strace)"
+	[ -x "$ROOT/tests/nogetrandom" ] || skip "tests/nogetrandom not built (make test-progs)"
+	local e
+	unique_tokens
+	nts >/dev/null
+	for e in ENOSYS EPERM; do
+		run strace -f -qq -e trace=open,openat -o "$BATS_TEST_TMPDIR/trace" "$ROOT/tests/nogetrandom" "$e" \
+			env NITRO_CLIENT_SECRET="$SECRET" "$NT" --client-id "$ID" --base-url "$BASE"
+		[ "$status" -eq 0 ]
+		[ "$output" = tok-1 ]
+		# no seed of ours (not a fixed one either): jansson reads its own
+		grep -q '"/dev/urandom"' "$BATS_TEST_TMPDIR/trace"
+	done
+	[ "$(request_count)" = 1 ]
+}
+
 @test "--no-cache neither reads nor writes" {
 	unique_tokens
 	run nts --no-cache

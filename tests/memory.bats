@@ -201,12 +201,15 @@ oom_walk() {
 		--client-secret-command "echo '$SECRET'"
 }
 
-@test "out of memory at every allocation of a run with --client-secret, whose copy cli.c makes" {
+@test "out of memory at every allocation of a run with --client-secret, whose copy cli.c makes, api's too" {
 	start_server
 	# the flag alone, and one failure at a time: a copy lost to no memory
 	# must not pass for no secret
 	OOM_SECRET='' OOM_ONCE=1 oom_walk test-token-1 "$NT" -q --base-url "$BASE" --client-id "$ID" --no-cache \
 		--client-secret "$SECRET"
+	# and api's own option parser
+	OOM_SECRET='' OOM_ONCE=1 oom_walk '{"hello": "world", "n": [1, 2, 3]}' "$NT" api --base-url "$BASE" \
+		--client-id "$ID" --client-secret "$SECRET" /t/json
 }
 
 @test "out of memory at one allocation at a time of a cold fetch: each is out of memory or recovered" {
