@@ -172,6 +172,29 @@ oom_walk() {
 	[ "$n" -gt 5 ]
 }
 
+@test "no copy of a token the API refused outlives the run that renewed it" {
+	start_server
+	respond '{"body":{"accessToken":"tok-refused-{n}","tokenType":"Bearer","expiresIn":3600}}'
+	run env NITRO_CLIENT_SECRET="$SECRET" "$NT" api --base-url "$BASE" --client-id "$ID" /api/test
+	[ "$status" -eq 0 ]
+	rotate
+	# tok-refused-1 is never printed: the checker may look for it everywhere
+	wiped WIPE_CHECK_SECRET=tok-refused-1 NITRO_CLIENT_SECRET="$SECRET" "$NT" api --base-url "$BASE" \
+		--client-id "$ID" /api/test
+	[ "$output" = '{"ok": true}' ]
+	[ "$(request_count)" = 2 ]
+}
+
+@test "no copy of a token outlives a run that fetched it in an answer with a number too big for jansson" {
+	start_server
+	respond '{"body":{"accessToken":"tok-big-{n}","tokenType":"Bearer","expiresIn":3600,"serial":123456789012345678901234567890}}'
+	# api never prints the token: the checker may look for it everywhere
+	wiped WIPE_CHECK_SECRET=tok-big-1 NITRO_CLIENT_SECRET="$SECRET" "$NT" api --base-url "$BASE" \
+		--client-id "$ID" --no-cache /api/test
+	[ "$output" = '{"ok": true}' ]
+	[ "$(request_count)" = 1 ]
+}
+
 @test "out of memory at every allocation of a cold fetch: exit 1 and nothing else" {
 	start_server
 	oom_walk test-token-1 "$NT" --base-url "$BASE" --client-id "$ID" --refresh

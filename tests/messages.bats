@@ -61,6 +61,18 @@ line_is() {
 	line_is "nitro-token: $a956..."
 }
 
+@test "a password in a URL is redacted wherever the word it stands in ends" {
+	local c e
+	for c in ' ' $'\t' "'" '"' '<' '>' '(' ')' ','; do
+		# a tab is shown escaped, as every control character is
+		e=$c && [ "$c" != $'\t' ] || e='\x09'
+		run --separate-stderr "$UNIT" say "proxy${c}u:pw-secret@h${c}then http://v:pw2@h2/x"
+		[ "$status" -eq 0 ]
+		[ "$stderr" = "nitro-token: proxy${e}[redacted]@h${e}then http://[redacted]@h2/x" ] ||
+			{ echo "after '$c': $stderr"; return 1; }
+	done
+}
+
 @test "a message longer than 2047 bytes is cut with '...' there, before a password is redacted" {
 	need_unit
 	local x

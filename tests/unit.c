@@ -9,6 +9,7 @@
  *   unit long N        msg_err() of N letters 'a'
  *   unit redacted N M  msg_err() of a URL with an N-byte password and M
  *                      more bytes after it
+ *   unit say TEXT      msg_err() of TEXT, as a message that quotes it would
  *   unit structs       the checks, one "ok" or "FAIL" line each; exit 1 on a FAIL
  */
 #include <stdio.h>
@@ -131,6 +132,10 @@ main(int argc, char **argv)
 		msg_err("http://u:%s@h/%s", a, b);
 		free(a);
 		free(b);
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "say") == 0) {
+		msg_err("%s", argv[2]);
 		return 0;
 	}
 	if (argc == 2 && strcmp(argv[1], "structs") == 0) {
