@@ -530,7 +530,7 @@ cache_forget(struct cache *c)
 {
 	struct stat st;
 	char tmp[80];
-	int rc, err;
+	int err;
 
 	if (c->dir == NULL)
 		return CACHE_EUNUSABLE;
@@ -538,9 +538,9 @@ cache_forget(struct cache *c)
 		msg_debug(1, "cache: no cache directory, nothing to forget");
 		return CACHE_OK;
 	}
-	if (c->dirfd < 0 || (rc = take_lock(c, c->deadline, 1)) < 0)
+	/* a read-only cache (1) is no reason not to try: unlinkat() says */
+	if (c->dirfd < 0 || take_lock(c, c->deadline, 1) < 0)
 		return CACHE_EUNUSABLE;
-	c->readonly = rc == 1;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", c->name);
 	unlinkat(c->dirfd, tmp, 0);
 	if (unlinkat(c->dirfd, c->name, 0) != 0 && (err = errno) != ENOENT) {

@@ -387,6 +387,12 @@ nitro-token: check the client ID (from --client-id) and secret (from NITRO_CLIEN
 		--base-url "$BASE" --client-id "$ID" -o "$BATS_TEST_TMPDIR/p3" "/t/big?bytes=3000000&pace=0.03"
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
+	# a call over within its first second draws nothing, even on a terminal
+	run python3 "$TESTS_DIR/pty_run.py" env NITRO_CLIENT_SECRET="$SECRET" "$NT" api \
+		--base-url "$BASE" --client-id "$ID" -o "$BATS_TEST_TMPDIR/p4" "/t/big?bytes=300000"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$(wc -c <"$BATS_TEST_TMPDIR/p4")" -eq 300000 ]
 }
 
 @test "api -vv: the call is traced with the token redacted" {
