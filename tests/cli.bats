@@ -41,6 +41,7 @@ TYPO_TABLE="--clinet-id|unknown option '--clinet-id'; did you mean '--client-id'
 --secret|unknown option '--secret'; did you mean '--client-secret'?
 --url|unknown option '--url'; did you mean '--base-url'?
 --timout=5|unknown option '--timout' (its value is not shown); did you mean '--timeout'?
+--refreshxyz|unknown option '--refreshxyz'; did you mean '--refresh'?
 --con|ambiguous option '--con': it could be '--config' or '--connect-timeout'
 --pr|unknown option '--pr'; did you mean '--profile'?
 --printout|unknown option '--printout'
@@ -58,7 +59,7 @@ TYPO_TABLE="--clinet-id|unknown option '--clinet-id'; did you mean '--client-id'
 Try 'nitro-token --help' for more information." ] || { echo "$word: $output"; return 1; }
 		rows=$((rows + 1))
 	done <<<"$TYPO_TABLE"
-	[ "$rows" = 16 ]
+	[ "$rows" = 17 ]
 }
 
 @test "--version names nitro-token and the libcurl it loaded" {

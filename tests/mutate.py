@@ -164,7 +164,14 @@ def equivalents():
     for raw in open(path):
         raw = raw.rstrip("\n")
         if raw and not raw.startswith("#"):
-            f, orig, new = raw.split(" | ")
+            # C's own " | " may stand in both lines: a mutant changes one
+            # point, so each side has as many as the other
+            f, rest = raw.split(" | ", 1)
+            parts = rest.split(" | ")
+            if len(parts) % 2:
+                sys.exit("mutate: %s: cannot tell the two lines apart: %s" % (path, raw))
+            orig = " | ".join(parts[:len(parts) // 2])
+            new = " | ".join(parts[len(parts) // 2:])
             eq.add((f, orig.strip(), new.strip()))
     return eq
 
