@@ -98,6 +98,9 @@ def code_part(line):
 # make check-fallbacks
 NOT_REACHED = {("compat.c", "compat_relro"), ("compat.c", "compat_close_from")}
 
+# a function's name starts the line of its definition (the project's style)
+FUNCTION_START = re.compile(r"^([a-z_][a-z0-9_]*)\(")
+
 
 def compiled_lines(name):
     """The numbers (from 0) of the lines of src/name that the build compiles:
@@ -128,10 +131,14 @@ def mutants():
         lines = open(os.path.join(SRC, name)).read().split("\n")
         compiled = compiled_lines(name)
         in_comment = False
+        func = ""  # as function_of() finds it, kept up line by line
         for i, line in enumerate(lines):
+            m = FUNCTION_START.match(line)
+            if m:
+                func = m.group(1)
             if compiled is not None and i not in compiled:
                 continue
-            if (name, function_of(name, i)) in NOT_REACHED:
+            if (name, func) in NOT_REACHED:
                 continue
             s = line.strip()
             if in_comment:
@@ -180,7 +187,7 @@ def function_of(name, i):
     """The function that line i of src/name is in (its name starts a line)."""
     lines = open(os.path.join(SRC, name)).read().split("\n")
     for line in reversed(lines[:i + 1]):
-        m = re.match(r"^([a-z_][a-z0-9_]*)\(", line)
+        m = FUNCTION_START.match(line)
         if m:
             return m.group(1)
     return ""
@@ -201,6 +208,12 @@ def run(cmd, timeout):
         return -1  # a hang is a failure the suite noticed
 
 
+def tap_failure(line):
+    """The name of the test a TAP line says failed, or None."""
+    m = re.match(r"not ok \d+ (.*?)(?: # .*)?$", line)
+    return m.group(1) if m else None
+
+
 def failing(bats, files, timeout, known=None):
     """The names of the tests that fail in files (TAP), or None for a hang.
     Given known (the failures of the unmutated code), it stops at the first
@@ -215,12 +228,11 @@ def failing(bats, files, timeout, known=None):
         timer = threading.Timer(timeout, lambda: (hung.append(1), stop(proc)))
         timer.start()
         for raw in proc.stdout:
-            m = re.match(r"not ok \d+ (.*?)(?: # .*)?$", raw.decode("utf-8", "replace").rstrip("\n"))
-            if m:
-                names.add(m.group(1))
-                if known is not None and m.group(1) not in known:
+            name = tap_failure(raw.decode("utf-8", "replace").rstrip("\n"))
+            if name is not None:
+                names.add(name)
+                if known is not None and name not in known:
                     break
-        stop(proc)
         if hung:
             return None
     finally:
@@ -310,8 +322,7 @@ def main():
         tap = open(given, encoding="utf-8", errors="replace").read().split("\n")
         if not any(line.startswith("ok ") for line in tap):
             sys.exit("mutate: %s holds no TAP result" % given)
-        known = set(m.group(1) for m in (re.match(r"not ok \d+ (.*?)(?: # .*)?$", line)
-                                         for line in tap) if m)
+        known = set(tap_failure(line) for line in tap) - {None}
         for name in sorted(known):
             print("mutate: ignored, fails on the unmutated code: %s" % name, flush=True)
 
