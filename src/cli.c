@@ -210,7 +210,6 @@ void
 cli_print_tables(FILE *fp)
 {
 	const struct option *o;
-	const char *t;
 	size_t i;
 
 	for (o = longopts; o->name != NULL; o++)
@@ -218,13 +217,8 @@ cli_print_tables(FILE *fp)
 			fprintf(fp, "option\t--%s\n", o->name);
 	for (i = 0; i < sizeof(api_longopts) / sizeof(api_longopts[0]); i++)
 		fprintf(fp, "option\t--%s\n", api_longopts[i].name);
-	for (i = 0; i < sizeof(exit_statuses) / sizeof(exit_statuses[0]); i++) {
-		fprintf(fp, "exit\t%s\t", exit_statuses[i].codes);
-		for (t = exit_statuses[i].text; *t != '\0'; t++)
-			if (*t != '\n' && (*t != ' ' || t[1] != ' '))
-				fputc(*t, fp);
-		fputc('\n', fp);
-	}
+	for (i = 0; i < sizeof(exit_statuses) / sizeof(exit_statuses[0]); i++)
+		fprintf(fp, "exit\t%s\t%s\n", exit_statuses[i].codes, exit_statuses[i].text);
 }
 
 /* "'--format' (-f)" or "'--json'": how to name the option whose value is val */

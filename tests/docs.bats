@@ -265,6 +265,8 @@ man_text() {
 	[ "$(tables setting | wc -l)" = 14 ]
 	[ "$(tables format | wc -l)" = 10 ]
 	[ "$(tables exit | cut -f1 | tr '\n' ' ')" = "0 1 2 3 4 5 6 7 8 9 126, 127 130, 143 " ]
+	# each status's text, as --help's own printer shows it
+	[ "$(tables exit | sed 's/^/  /; s/\t/  /')" = "$("$NT" --help | sed -n '/^Exit status/,$s/^  [0-9]/&/p')" ]
 	# every long option that --help names, and nothing hidden but this one
 	[ "$(tables option | sort)" = "$(help_options)" ]
 }

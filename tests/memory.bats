@@ -195,6 +195,36 @@ oom_walk() {
 	[ "$(request_count)" = 1 ]
 }
 
+@test "no copy of a token outlives a keeper: the cache entry it reads back, the token it replaces" {
+	start_server
+	respond '{"body":{"accessToken":"tok-kept-{n}","tokenType":"Bearer","expiresIn":3600}}'
+	# the keeper prints no token: the checker may look for it everywhere.
+	# The entry is rewritten with the same token and expiry, as a server
+	# that hands out a live token again would have it: the keeper reads
+	# the copy and drops it.  Then a --rejected elsewhere replaces the token
+	wiped WIPE_CHECK_SECRET=tok-kept-1 NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" \
+		--client-id "$ID" --keep-fresh -- sh -c '
+			e=$(ls "$5"/*[0-9a-f] | grep -v "\.lock$")
+			jq -c ".obtained_at -= 1" "$e" >"$e.new" && chmod 600 "$e.new" && mv "$e.new" "$e"
+			sleep 1
+			NITRO_ACCESS_TOKEN=$(cat "$NITRO_ACCESS_TOKEN_FILE") NITRO_CLIENT_SECRET=$1 "$2" --base-url "$3" --client-id "$4" \
+				--rejected >/dev/null
+			sleep 1
+			cat "$NITRO_ACCESS_TOKEN_FILE"' sh "$SECRET" "$NT" "$BASE" "$ID" "$CACHE"
+	[ "$output" = tok-kept-2 ]
+	[ "$(request_count)" = 2 ]
+}
+
+@test "no copy of the token type outlives the run, which prints only the token: a miss, a hit" {
+	start_server
+	respond '{"body":{"accessToken":"tok-1","tokenType":"Qtypeq","expiresIn":3600}}'
+	wiped WIPE_CHECK_SECRET=Qtypeq NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$output" = tok-1 ]
+	wiped WIPE_CHECK_SECRET=Qtypeq NITRO_CLIENT_SECRET="$SECRET" "$NT" --base-url "$BASE" --client-id "$ID"
+	[ "$output" = tok-1 ]
+	[ "$(request_count)" = 1 ]
+}
+
 @test "out of memory at every allocation of a cold fetch: exit 1 and nothing else" {
 	start_server
 	oom_walk test-token-1 "$NT" --base-url "$BASE" --client-id "$ID" --refresh

@@ -414,6 +414,8 @@ while True:
 	[ "$status" -eq 0 ]
 	[[ "$stderr" == *"> Proxy-Authorization: [redacted]"* ]]
 	[[ "$stderr" == *"* Uses proxy env variable https_proxy == 'http://[redacted]@127.0.0.1:$PROXY_PORT'"* ]]
+	# -v's one-line summary is not repeated beside libcurl's own line
+	[[ "$stderr" != *"using a proxy"* ]]
 	[[ "$stderr" != *ppass-secret* ]]
 	[[ "$stderr" != *"$(printf 'puser:ppass-secret' | base64)"* ]]
 	# the scheme-less form that proxy variables allow is redacted too

@@ -428,6 +428,19 @@ os.execvp(sys.argv[1], sys.argv[1:])' "$@"
 	assert_one_good_request
 }
 
+@test "a child our parent left us is not waited for after the command: exit 0 at once" {
+	start_server
+	# sh forks a child, then execs nitro-token: the child is ours, in our
+	# process group, and lives 60 s; waiting for it would hit timeout's 20
+	run --separate-stderr timeout 20 sh -c 'sleep 60 & echo $! >"$1/child"; shift; exec "$@"' sh \
+		"$BATS_TEST_TMPDIR" "$NT" --base-url "$BASE" --client-id "$ID" --client-secret-command "echo '$SECRET'"
+	kill "$(cat "$BATS_TEST_TMPDIR/child")"
+	[ "$status" -eq 0 ]
+	[ "$output" = test-token-1 ]
+	[ "$stderr" = "" ]
+	assert_one_good_request
+}
+
 @test "exec mode: COMMAND starts with SIGCHLD at its default, even when ours was ignored" {
 	start_server
 	# the mask of ignored signals, with SIGCHLD's bit
