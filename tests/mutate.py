@@ -16,7 +16,9 @@ nothing observable and are not run.
 
 The sample is stratified: each file of src/ gets its share (MUTATE_N split
 as evenly as the files' mutants allow, the files taken in turn), so that a
-small sample still reaches every file.  The unmutated code is tested first
+small sample still reaches every file.  Within a file the picks are the
+mutants whose hash with the seed comes first: an equivalent listed, or a
+line edited, replaces only the picks it touches.  The unmutated code is tested first
 (the related files of the whole sample at the start, the whole suite the
 first time a mutant gets that far), and a test that fails there is ignored
 afterwards: only a test that passes on the real code and fails on the
@@ -24,8 +26,8 @@ mutant kills it (a hang counts as a kill).  MUTATE_BASELINE names the TAP
 output of a whole-suite run of the unmutated tree to take instead;
 MUTATE_PART=I/N runs every N-th mutant of the sample from the I-th on.
 """
+import hashlib
 import os
-import random
 import re
 import shlex
 import signal
@@ -270,17 +272,20 @@ def killed_by(bats, files, timeout, broken):
 
 
 def stratified(every, n, seed):
-    """n mutants, every file of src/ taken in turn, each file's own shuffled
-    with a generator of its own, so that a change to one file (an equivalent
-    listed, a line added) leaves the other files' picks as they were."""
-    by_file = {}
+    """n mutants, every file of src/ taken in turn.  Each file's queue is
+    ordered by a hash of the seed and of the mutant itself (its line, the
+    mutated line, which of the identical ones it is), not by its place: so
+    an equivalent listed gives way to the next of its file's queue alone,
+    and a line added, moved or changed leaves every other pick as it was."""
+    by_file, seen = {}, {}
     for m in every:
-        by_file.setdefault(m[0], []).append(m)
-    queues = []
-    for name in sorted(by_file):
-        q = by_file[name][:]
-        random.Random("%d/%s" % (seed, name)).shuffle(q)
-        queues.append(q)
+        name, _, orig, new = m
+        key = (name, orig.strip(), new.strip())
+        seen[key] = seen.get(key, 0) + 1
+        h = hashlib.sha256(("%d\0%s\0%s\0%s\0%d" % ((seed,) + key + (seen[key],))).encode())
+        by_file.setdefault(name, []).append((h.digest(), m))
+    queues = [[m for _, m in sorted(by_file[name], key=lambda e: e[0], reverse=True)]
+              for name in sorted(by_file)]
     sample = []
     while len(sample) < n and any(queues):
         for q in queues:
