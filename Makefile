@@ -95,7 +95,8 @@ tests/preload/%.so: tests/preload/%.c
 	$(CC) -std=c11 -Wall -Wextra -O1 -shared -fPIC -Wl,-z,now -o $@ $< -ldl
 
 TEST_PROGS = tests/quote tests/unit tests/stubs/libcurl.so.4 tests/preload/wipecheck.so \
-             tests/preload/failalloc.so tests/preload/failcall.so tests/nogetrandom
+             tests/preload/failalloc.so tests/preload/failcall.so tests/preload/fdcheck.so \
+             tests/nogetrandom
 
 test-progs: nitro-token.1 $(TEST_PROGS)
 

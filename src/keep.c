@@ -310,6 +310,19 @@ make_wake_pipe(void)
 	return 0;
 }
 
+/* at the end: a signal that comes later finds no pipe (EBADF), never a reused descriptor */
+static void
+close_wake_pipe(void)
+{
+	int fds[2] = {wake[0], wake[1]};
+	int i;
+
+	wake[0] = wake[1] = -1;
+	for (i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
 static void
 catch_signals(void)
 {
@@ -427,5 +440,6 @@ out:
 		rmdir(dir);
 	}
 	token_release(&s.tok);
+	close_wake_pipe();
 	return rc;
 }

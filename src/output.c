@@ -306,8 +306,6 @@ output_prepare(enum format fmt)
 		close(fd);
 		return OUTPUT_EINVALID;
 	}
-	if (github_env >= 0)
-		close(github_env);
 	github_env = fd;
 	return OUTPUT_OK;
 }

@@ -42,17 +42,17 @@ SRC = os.path.join(ROOT, "src")
 RELATED = {
     "api.c": ["api.bats"],
     "buf.c": ["fetch.bats", "memory.bats"],
-    "cache.c": ["cache.bats", "faults.bats"],
+    "cache.c": ["cache.bats", "faults.bats", "descriptors.bats"],
     "cli.c": ["cli.bats", "docs.bats"],
     "compat.c": ["memory.bats", "config.bats"],
     "config.c": ["config.bats", "secrets.bats", "faults.bats"],
     "io.c": ["output.bats", "cache.bats", "fresh.bats", "faults.bats"],
-    "keep.c": ["fresh.bats"],
+    "keep.c": ["fresh.bats", "descriptors.bats"],
     "http.c": ["network.bats", "fetch.bats", "messages.bats"],
     "main.c": ["fetch.bats", "cli.bats", "output.bats", "cache.bats", "messages.bats", "faults.bats"],
     "msg.c": ["messages.bats", "network.bats", "cli.bats"],
-    "output.c": ["output.bats", "faults.bats"],
-    "secret.c": ["config.bats", "secrets.bats", "memory.bats", "faults.bats"],
+    "output.c": ["output.bats", "faults.bats", "descriptors.bats"],
+    "secret.c": ["config.bats", "secrets.bats", "memory.bats", "faults.bats", "descriptors.bats"],
     "token.c": ["fetch.bats", "messages.bats"],
 }
 
