@@ -399,6 +399,7 @@ nitro-token: check the client ID (from --client-id) and secret (from NITRO_CLIEN
 		cat "$f"
 		echo "$NITRO_ACCESS_TOKEN $NITRO_TOKEN_TYPE ${NITRO_CLIENT_SECRET:-no-secret}"
 		stat -c %a "$f" "${f%/*}"
+		od -An -c "$f"
 		exit 3'
 	[ "$status" -eq 3 ]
 	[ "$stderr" = "" ]
@@ -407,6 +408,8 @@ nitro-token: check the client ID (from --client-id) and secret (from NITRO_CLIEN
 	[ "${lines[2]}" = "tok-1 Bearer no-secret" ]
 	[ "${lines[3]}" = 600 ]
 	[ "${lines[4]}" = 700 ]
+	# the token and one line ending, as a shell's read wants it
+	[ "$(echo ${lines[5]})" = 't o k - 1 \n' ]
 	[ ! -e "${lines[0]}" ]
 	[ -z "$(keeper_dirs)" ]
 	[ "$(request_count)" = 1 ]

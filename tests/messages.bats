@@ -73,6 +73,13 @@ line_is() {
 	done
 }
 
+@test "a message's bytes below 0x20, 0x7f and above are shown as \\xNN, a backslash doubled, the rest as they are" {
+	need_unit
+	run --separate-stderr "$UNIT" say $'a\x01b\x1f c~\x7fd\x80e\xff\\f'
+	[ "$status" -eq 0 ]
+	[ "$stderr" = 'nitro-token: a\x01b\x1f c~\x7fd\x80e\xff\\f' ]
+}
+
 @test "a message longer than 2047 bytes is cut with '...' there, before a password is redacted" {
 	need_unit
 	local x
