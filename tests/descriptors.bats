@@ -10,13 +10,8 @@ load helper
 setup() {
 	common_setup
 	with_cache
-	[ -z "${NITRO_STATIC:-}" ] || skip "LD_PRELOAD does not reach a static binary"
-	if ldd "$NT" 2>/dev/null | grep -q asan; then
-		skip "AddressSanitizer's runtime must come first; it refuses a library preloaded before it"
-	fi
-	[ "$(basename "$NT")" != valgrind.sh ] || skip "valgrind runs the program under its own loader"
+	preloaded fdcheck
 	FDCHECK="$ROOT/tests/preload/fdcheck.so"
-	[ -e "$FDCHECK" ] || skip "make check builds the preload libraries"
 	start_server
 	respond '{"body":{"accessToken":"tok-{n}","tokenType":"Bearer","expiresIn":3600}}'
 	printf '%s\n' "$SECRET" >"$BATS_TEST_TMPDIR/secret"

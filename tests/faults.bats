@@ -12,14 +12,9 @@ load helper
 setup() {
 	common_setup
 	with_cache
-	[ -z "${NITRO_STATIC:-}" ] || skip "LD_PRELOAD does not reach a static binary"
-	if ldd "$NT" 2>/dev/null | grep -q asan; then
-		skip "AddressSanitizer owns malloc and free"
-	fi
-	[ "$(basename "$NT")" != valgrind.sh ] || skip "valgrind runs the program under its own loader"
+	preloaded failcall wipecheck
 	FAILCALL="$ROOT/tests/preload/failcall.so"
 	WIPE="$ROOT/tests/preload/wipecheck.so"
-	[ -e "$FAILCALL" ] && [ -e "$WIPE" ] || skip "make check builds the preload libraries"
 	# the outcome lists are kept for Debian 12 and later (libcurl 7.87 or
 	# later): the portable build and older libcurls wait for libcurl in a
 	# thread of ours (a pipe, a poll), the portable build seeds jansson from

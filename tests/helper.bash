@@ -20,6 +20,23 @@ fi
 ID="client-abc"
 SECRET="s3cr3t-Value-42"
 
+# preloaded NAME...: skip the test where tests/preload/NAME.so cannot act (the
+# static binary, which LD_PRELOAD does not reach; AddressSanitizer's build,
+# whose runtime owns malloc and must come first; valgrind's, which runs the
+# program under its own loader), or is not built; else the libraries are
+# there, as $ROOT/tests/preload/NAME.so
+preloaded() {
+	local name
+	[ -z "${NITRO_STATIC:-}" ] || skip "LD_PRELOAD does not reach a static binary"
+	if ldd "$NT" 2>/dev/null | grep -q asan; then
+		skip "AddressSanitizer owns malloc and free, and its runtime must be loaded first"
+	fi
+	[ "$(basename "$NT")" != valgrind.sh ] || skip "valgrind runs the program under its own loader"
+	for name; do
+		[ -e "$ROOT/tests/preload/$name.so" ] || skip "make check builds the preload libraries"
+	done
+}
+
 common_setup() {
 	local v
 	for v in $(env | grep -o '^NITRO_[A-Z_]*'); do unset "$v"; done

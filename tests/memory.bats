@@ -10,14 +10,9 @@ setup() {
 	common_setup
 	with_cache
 	# both interpose malloc and free: the plain dynamic build only
-	[ -z "${NITRO_STATIC:-}" ] || skip "LD_PRELOAD does not reach a static binary"
-	if ldd "$NT" 2>/dev/null | grep -q asan; then
-		skip "AddressSanitizer owns malloc and free"
-	fi
-	[ "$(basename "$NT")" != valgrind.sh ] || skip "valgrind owns malloc and free"
+	preloaded wipecheck failalloc
 	WIPE="$ROOT/tests/preload/wipecheck.so"
 	FAIL="$ROOT/tests/preload/failalloc.so"
-	[ -e "$WIPE" ] && [ -e "$FAIL" ] || skip "make check builds the preload libraries"
 }
 
 # wiped [env] [VAR=VALUE...] ARG...: a run under the wipe checker; it must
