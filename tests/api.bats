@@ -148,6 +148,16 @@ for p in msg.get_payload():
 	done
 }
 
+@test "api: a problem with a title alone or a detail alone is shown as it is" {
+	local k
+	for k in title detail; do
+		run --separate-stderr api "/t/status?code=409&kind=$k"
+		[ "$status" -eq 5 ]
+		[ "$output" = "" ]
+		[ "$stderr" = "nitro-token: GET $BASE/t/status?code=409&kind=$k: 409 only the $k" ]
+	done
+}
+
 @test "api: an OAuth error body and a body that is neither are worded too" {
 	run --separate-stderr api "/t/status?code=400&kind=oauth"
 	[ "$status" -eq 5 ]

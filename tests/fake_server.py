@@ -295,8 +295,8 @@ class ApiTests:
                     (&chunked=1: with chunked encoding)
     stall?bytes=N&sleep=S   N/2 bytes, then nothing for S seconds, then the rest
     redirect?to=URL&code=C  C (default 302) to URL (default: itself)
-    status?code=C[&kind=problem|oauth|text][&retry_after=S]
-                    C with an RFC 9457 problem, an OAuth error or plain text
+    status?code=C[&kind=problem|title|detail|oauth|text][&retry_after=S]
+                    C with an RFC 9457 problem (title and detail, or one alone), an OAuth error or plain text
     flaky?fail=K&code=C[&retry_after=S]  the first K requests to this
                     path and query answer C (0: close the connection unanswered), then 200 {"ok": true}
     pages?total=N[&loop=1]  page i of a list: {"items": [...], "nextPage"};
@@ -354,6 +354,10 @@ class ApiTests:
                      extra=extra)
             elif kind == "text":
                 send(code, ctype="text/html", raw=b"<html>nope</html>", extra=extra)
+            elif kind in ("title", "detail"):
+                # a problem with one of the two members alone
+                send(code, {"status": code, kind: "only the %s" % kind},
+                     ctype="application/problem+json", extra=extra)
             else:
                 send(code, {"type": "https://fake-nitro.invalid/problems/test",
                             "title": "Test Problem", "status": code,
