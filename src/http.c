@@ -1217,7 +1217,8 @@ add_form(struct call *c)
 		if (rc == CURLE_OK)
 			rc = pt->file != NULL ? lc.mime_filedata(part, pt->file)
 					      : lc.mime_data(part, pt->value, CURL_ZERO_TERMINATED);
-		if (rc == CURLE_OK && pt->type != NULL)
+		/* a NULL type is libcurl's own default for the part */
+		if (rc == CURLE_OK)
 			rc = lc.mime_type(part, pt->type);
 	}
 	if (rc == CURLE_OK)

@@ -361,11 +361,16 @@ nitro-token: check the client ID (from --client-id) and secret (from NITRO_CLIEN
 	[ "$rss" -lt 15000 ]
 }
 
-@test "api: --timeout bounds the wait for an answer: exit 4" {
+@test "api: --timeout bounds the wait for an answer: exit 4; headers in time are an answer" {
 	run --separate-stderr api --timeout 1 --retries 0 "/t/echo?sleep=3"
 	[ "$status" -eq 4 ]
 	[ "$output" = "" ]
 	[ "$stderr" = "nitro-token: GET $BASE/t/echo?sleep=3: no answer within --timeout" ]
+	# a 200 whose headers came in time is an answer, though its body is late
+	run --separate-stderr api --timeout 1 --retries 0 "/t/stall?bytes=1&sleep=2"
+	[ "$status" -eq 0 ]
+	[ "$output" = "0" ]
+	[ "$stderr" = "" ]
 }
 
 @test "api: a redirect to a URL with a user name is refused, exit 8" {

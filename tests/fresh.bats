@@ -514,6 +514,35 @@ EOF
 	[ -z "$(keeper_dirs)" ]
 }
 
+@test "--keep-fresh: a SIGTERM before COMMAND runs: it never runs, exit 143, nothing left" {
+	preloaded failcall
+	unique_tokens
+	local t=$BATS_TEST_TMPDIR pid i st=0
+	# the keeper stops itself at its first renameat(), the token file's
+	# (the cache is off): its handlers are in place, COMMAND not started.
+	# setsid: its process group is its own, as a signal to the group would
+	# come back to it
+	NITRO_CACHE=no FAIL_CALL=renameat FAIL_CALL_AT=1 FAIL_CALL_ERRNO=STOP FAIL_CALL_REACHED="$t/stopped" \
+		NITRO_CLIENT_SECRET="$SECRET" setsid env LD_PRELOAD="$ROOT/tests/preload/failcall.so" \
+		"$NT" --base-url "$BASE" --client-id "$ID" --keep-fresh -- touch "$t/ran" 2>"$t/err" &
+	pid=$!
+	for i in $(seq 100); do [ -e "$t/stopped" ] && break; sleep 0.1; done
+	[ -e "$t/stopped" ]
+	kill -TERM "$pid"
+	kill -CONT "$pid"
+	for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	if kill -KILL "$pid" 2>/dev/null; then
+		echo "the keeper did not end"
+		return 1
+	fi
+	wait "$pid" || st=$?
+	[ "$st" = 143 ]
+	[ ! -e "$t/ran" ]
+	[ "$(cat "$t/err")" = "" ]
+	[ -z "$(keeper_dirs)" ]
+	[ "$(request_count)" = 1 ]
+}
+
 @test "--keep-fresh under nohup: SIGHUP ignored by the parent stays ignored, for the job too" {
 	unique_tokens
 	local keeper rc=0

@@ -7,7 +7,10 @@
  * every place the program makes the call, and a transient error (EINTR,
  * EAGAIN) is seen to be retried.  When FAIL_CALL_REACHED names a file, it
  * is created the moment the Nth call is made, so the walk knows when a run
- * no longer makes that many.
+ * no longer makes that many.  FAIL_CALL_ERRNO=STOP fails nothing: the
+ * process stops itself (SIGSTOP) at the Nth call, after FAIL_CALL_REACHED
+ * is made, and makes the call when it is continued, so that a test can
+ * send a signal at that very point.
  *
  * The calls are the ones through which nitro-token touches the world
  * outside its memory on a path where a failure has a rule: open, openat,
@@ -33,6 +36,7 @@
 #include <fcntl.h>
 #include <link.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -55,6 +59,7 @@ static const struct {
 static char which[32];
 static unsigned long calls, fail_at;
 static int fail_errno = EIO;
+static int stop; /* FAIL_CALL_ERRNO=STOP */
 static uintptr_t prog_lo, prog_hi;
 static char reached[4096];
 
@@ -91,7 +96,9 @@ setup(void)
 		return;
 	strcpy(which, s);
 	fail_at = strtoul(at, NULL, 10);
-	if (e != NULL) {
+	if (e != NULL && strcmp(e, "STOP") == 0)
+		stop = 1;
+	else if (e != NULL) {
 		for (i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
 			if (strcmp(e, errnos[i].name) == 0)
 				fail_errno = errnos[i].value;
@@ -131,6 +138,10 @@ fail_from(const char *name, void *caller)
 
 		if (fd >= 0)
 			((int (*)(int))real("close"))(fd);
+	}
+	if (stop) {
+		raise(SIGSTOP);
+		return 0;
 	}
 	errno = fail_errno;
 	return 1;
