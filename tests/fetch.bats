@@ -344,6 +344,17 @@ jwt() {
 	[ "$status" -eq 8 ]
 	[ "$output" = "" ]
 	[[ "$stderr" == "nitro-token: invalid response from $BASE/oauth/token: token expired at $(date -u -d @$((now - 30)) '+%F %T') UTC by its JWT exp (the clock here says "*" UTC)" ]]
+	# the earliest exp there is, one second into 1970; 0 and below are no exp
+	t=$(jwt '{"exp":1}')
+	respond "{\"status\":200,\"body\":{\"accessToken\":\"$t\",\"expiresIn\":3600}}"
+	run --separate-stderr nts
+	[ "$status" -eq 8 ]
+	[[ "$stderr" == "nitro-token: invalid response from $BASE/oauth/token: token expired at 1970-01-01 00:00:01 UTC by its JWT exp (the clock here says "*" UTC)" ]]
+	t=$(jwt '{"exp":0}')
+	respond "{\"status\":200,\"body\":{\"accessToken\":\"$t\"}}"
+	run nts --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -c 'keys' <<<"$output")" = '["access_token","cached","token_type"]' ]
 	t=$(jwt '{"exp":"tomorrow"}')
 	respond "{\"status\":200,\"body\":{\"accessToken\":\"$t\"}}"
 	run nts --json
